@@ -1,0 +1,105 @@
+/**
+ * Server configuration from the environment, checked at start-up: a bad setting stops the
+ * server with a sentence that names it, rather than a call that fails later.
+ */
+import { Value } from '@sinclair/typebox/value';
+import { IceServers, type IceServerConfig } from '../shared/messages.js';
+import { DEFAULT_PORT } from '../shared/limits.js';
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  roomCapacity: number;
+  iceServers: IceServerConfig[];
+  heartbeatIntervalMs: number;
+  /** Origins allowed to open the signaling socket besides the page's own. */
+  allowedOrigins: string[];
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number, meaning: string): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      name,
+      `${name} must be ${meaning}, a whole number from ${min} to ${max}; got "${raw}".`,
+    );
+  }
+  return value;
+}
+
+function iceServers(env: Env): IceServerConfig[] {
+  const raw = env.ICE_SERVERS;
+  if (raw === undefined || raw.trim() === '') return [];
+  const example = 'e.g. [{"urls":"stun:stun.example.org:3478"}]';
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('ICE_SERVERS', `ICE_SERVERS must be a JSON array of RTCIceServer objects (${example}); it is not valid JSON.`);
+  }
+  if (!Value.Check(IceServers, value)) {
+    const first = Value.Errors(IceServers, value).First();
+    const where = first ? ` (at ${first.path || 'the top'}: ${first.message.toLowerCase()})` : '';
+    throw new ConfigError('ICE_SERVERS', `ICE_SERVERS must be a JSON array of RTCIceServer objects with "urls" (${example})${where}.`);
+  }
+  for (const server of value) {
+    for (const url of Array.isArray(server.urls) ? server.urls : [server.urls]) {
+      if (!/^(stuns?|turns?):/.test(url)) {
+        throw new ConfigError('ICE_SERVERS', `ICE_SERVERS has the URL "${url}"; each URL must start with stun:, stuns:, turn: or turns:.`);
+      }
+    }
+  }
+  return value;
+}
+
+function origins(env: Env): string[] {
+  const raw = env.ALLOWED_ORIGINS;
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((entry) => {
+    const origin = entry.trim();
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      throw new ConfigError('ALLOWED_ORIGINS', `ALLOWED_ORIGINS must be a comma-separated list of origins like https://call.example.org; "${origin}" is not one.`);
+    }
+    if (url.origin !== origin) {
+      throw new ConfigError('ALLOWED_ORIGINS', `ALLOWED_ORIGINS entries are bare origins (scheme://host[:port], no path); write "${url.origin}" instead of "${origin}".`);
+    }
+    return origin;
+  });
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env): ServerConfig {
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}".`);
+  }
+  const host = env.HOST?.trim() || '127.0.0.1';
+  return {
+    port: integer(env, 'PORT', DEFAULT_PORT, 0, 65535, 'the TCP port to listen on'),
+    host,
+    roomCapacity: integer(env, 'ROOM_CAPACITY', 2, 2, 16, 'the number of people a room holds'),
+    iceServers: iceServers(env),
+    heartbeatIntervalMs: integer(env, 'HEARTBEAT_INTERVAL_MS', 10_000, 1_000, 600_000, 'how often, in milliseconds, the server pings each socket'),
+    allowedOrigins: origins(env),
+    logLevel,
+  };
+}

@@ -1,0 +1,51 @@
+/** Starts the server from environment settings and shuts it down cleanly on SIGINT/SIGTERM. */
+import { fileURLToPath } from 'node:url';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type ServerConfig } from './config.js';
+
+function readConfig(): ServerConfig {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Cannot start: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const config = readConfig();
+const app = await buildApp({
+  clientDir: fileURLToPath(new URL('../client/', import.meta.url)),
+  roomCapacity: config.roomCapacity,
+  iceServers: config.iceServers,
+  heartbeatIntervalMs: config.heartbeatIntervalMs,
+  allowedOrigins: config.allowedOrigins,
+  logger: { level: config.logLevel },
+});
+
+let closing = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}
+
+try {
+  await app.listen({ port: config.port, host: config.host });
+  const shown = config.host.includes(':') ? `[${config.host}]` : config.host;
+  app.log.info(`Open http://${shown}:${app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : config.port}/ in two browsers to start a call.`);
+} catch (error) {
+  app.log.error({ err: error }, `Cannot listen on ${config.host}:${config.port}`);
+  process.exit(1);
+}

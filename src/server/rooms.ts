@@ -1,0 +1,65 @@
+/**
+ * The room registry: who is in which room. No Fastify and no sockets in here, only seats
+ * with a way to deliver a message, so that a registry shared between server nodes can take
+ * this one's place behind the same interface.
+ */
+import type { ServerMessage } from '../shared/messages.js';
+
+export interface Seat {
+  readonly peerId: string;
+  readonly name: string;
+  readonly room: string;
+  deliver(message: ServerMessage): void;
+}
+
+export type JoinOutcome = { ok: true; others: readonly Seat[] } | { ok: false; reason: 'ROOM_FULL' };
+
+export interface RoomRegistry {
+  /** Seats the peer if the room has space; the check and the seating are one step. */
+  join(seat: Seat): JoinOutcome;
+  /** Frees the seat; returns the peers still in the room, to be told. */
+  leave(seat: Seat): readonly Seat[];
+  /** The other peers of the seat's room, in join order. */
+  othersOf(seat: Seat): readonly Seat[];
+  find(room: string, peerId: string): Seat | undefined;
+  counts(): { rooms: number; peers: number };
+}
+
+export function createMemoryRoomRegistry(capacity: number): RoomRegistry {
+  // A Map keeps insertion order, which is the join order the protocol promises.
+  const rooms = new Map<string, Map<string, Seat>>();
+  let peers = 0;
+
+  return {
+    join(seat) {
+      let room = rooms.get(seat.room);
+      if (room && room.size >= capacity) return { ok: false, reason: 'ROOM_FULL' };
+      const others = room ? [...room.values()] : [];
+      if (!room) {
+        room = new Map();
+        rooms.set(seat.room, room);
+      }
+      room.set(seat.peerId, seat);
+      peers += 1;
+      return { ok: true, others };
+    },
+    leave(seat) {
+      const room = rooms.get(seat.room);
+      if (!room || room.get(seat.peerId) !== seat) return [];
+      room.delete(seat.peerId);
+      peers -= 1;
+      if (room.size === 0) rooms.delete(seat.room);
+      return [...room.values()];
+    },
+    othersOf(seat) {
+      const room = rooms.get(seat.room);
+      return room ? [...room.values()].filter((other) => other !== seat) : [];
+    },
+    find(room, peerId) {
+      return rooms.get(room)?.get(peerId);
+    },
+    counts() {
+      return { rooms: rooms.size, peers };
+    },
+  };
+}
