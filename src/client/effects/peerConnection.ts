@@ -1,0 +1,116 @@
+/**
+ * The RTCPeerConnection, as an actor that follows the W3C "perfect negotiation" pattern: the
+ * polite peer yields on glare, the impolite one ignores the colliding offer. Every local
+ * description and candidate goes back to the machine, which addresses it to the other peer.
+ */
+import { fromCallback } from 'xstate';
+import type { SessionDescription } from '../../shared/messages.js';
+import type { PeerCommand, PeerEvent, PeerInput } from '../machine/events.js';
+import type { MediaStage } from './mediaStage.js';
+
+export function createPeerConnectionActor(stage: MediaStage) {
+  return fromCallback<PeerCommand, PeerInput>(({ input, sendBack, receive }) => {
+    const emit = (event: PeerEvent) => sendBack(event);
+    const pc = new RTCPeerConnection({ iceServers: input.iceServers });
+    let makingOffer = false;
+    let ignoreOffer = false;
+    let settingRemoteAnswer = false;
+
+    const sendLocalDescription = () => {
+      const local = pc.localDescription;
+      if (local && (local.type === 'offer' || local.type === 'answer')) {
+        emit({ type: 'peer.description', description: { type: local.type, sdp: local.sdp } });
+      }
+    };
+
+    const addLocalTracks = () => {
+      const stream = stage.local;
+      if (!stream) return;
+      const sending = new Set(pc.getSenders().map((sender) => sender.track));
+      for (const track of stream.getTracks()) {
+        if (!sending.has(track)) pc.addTrack(track, stream);
+      }
+    };
+
+    pc.addEventListener('negotiationneeded', () => {
+      makingOffer = true;
+      pc.setLocalDescription()
+        .then(sendLocalDescription)
+        .catch((error: unknown) => emit({ type: 'peer.failed', detail: `Could not make an offer: ${String(error)}` }))
+        .finally(() => {
+          makingOffer = false;
+        });
+    });
+    pc.addEventListener('icecandidate', ({ candidate }) => {
+      emit({ type: 'peer.candidate', candidate: candidate ? candidate.toJSON() : null });
+    });
+    pc.addEventListener('track', ({ track, streams }) => {
+      const stream = streams[0] ?? stage.remote ?? new MediaStream();
+      if (!stream.getTracks().includes(track)) stream.addTrack(track);
+      stage.remote = stream;
+      emit({ type: 'peer.track' });
+    });
+    pc.addEventListener('connectionstatechange', () => {
+      switch (pc.connectionState) {
+        case 'connected':
+          return emit({ type: 'peer.connected' });
+        case 'disconnected':
+          return emit({ type: 'peer.disconnected' });
+        case 'failed':
+          return emit({
+            type: 'peer.failed',
+            detail: 'No network path to the other person could be found. Check both connections, then press Try again.',
+          });
+        default:
+          return;
+      }
+    });
+
+    async function acceptDescription(description: SessionDescription) {
+      const readyForOffer = !makingOffer && (pc.signalingState === 'stable' || settingRemoteAnswer);
+      const offerCollision = description.type === 'offer' && !readyForOffer;
+      ignoreOffer = !input.polite && offerCollision;
+      if (ignoreOffer) return;
+      settingRemoteAnswer = description.type === 'answer';
+      try {
+        await pc.setRemoteDescription(description);
+      } finally {
+        settingRemoteAnswer = false;
+      }
+      if (description.type === 'offer') {
+        // The earlier peer sends its media in the answer, so the first exchange is one round trip.
+        addLocalTracks();
+        await pc.setLocalDescription();
+        sendLocalDescription();
+      }
+    }
+
+    receive((command) => {
+      switch (command.type) {
+        case 'remote.description':
+          acceptDescription(command.description).catch((error: unknown) => {
+            emit({ type: 'peer.failed', detail: `The other side's session description was refused: ${String(error)}` });
+          });
+          return;
+        case 'remote.candidate':
+          pc.addIceCandidate(command.candidate ?? undefined).catch((error: unknown) => {
+            // Candidates of an offer this side ignored are expected to fail.
+            if (!ignoreOffer) console.warn('Could not add an ICE candidate', error);
+          });
+          return;
+        default: {
+          const unreachable: never = command;
+          return unreachable;
+        }
+      }
+    });
+
+    // The later joiner makes the offer (PROTOCOL.md): adding tracks fires negotiationneeded.
+    if (input.polite) addLocalTracks();
+
+    return () => {
+      pc.close();
+      stage.remote = null;
+    };
+  });
+}

@@ -1,0 +1,34 @@
+import type { SnapshotFrom } from 'xstate';
+import type { CallMachine } from './callMachine.js';
+
+export interface CallStatus {
+  text: string;
+  tone: 'info' | 'ok' | 'error';
+}
+
+/** What the page says about the call in each state, in words for the person using it. */
+export function describeCall(snapshot: SnapshotFrom<CallMachine>): CallStatus {
+  const { context } = snapshot;
+  const problem = (fallback: string): CallStatus => ({ text: context.problem ?? fallback, tone: 'error' });
+  const remoteName = context.remote?.name && context.remote.name !== 'Guest' ? context.remote.name : 'the other person';
+
+  if (snapshot.matches('idle')) return { text: 'Press Start to turn on your camera and join the call.', tone: 'info' };
+  if (snapshot.matches({ active: 'capturing' })) return { text: 'Turning on your camera and microphone…', tone: 'info' };
+  if (snapshot.matches({ active: { room: 'joining' } })) return { text: 'Joining the call…', tone: 'info' };
+  if (snapshot.matches({ active: { room: 'waiting' } })) {
+    return context.peerLeft
+      ? { text: 'The other person left. Waiting for them to come back…', tone: 'info' }
+      : { text: 'Waiting for the other person… Send them the link.', tone: 'info' };
+  }
+  if (snapshot.matches({ active: { room: { call: 'negotiating' } } })) return { text: `Connecting to ${remoteName}…`, tone: 'info' };
+  if (snapshot.matches({ active: { room: { call: 'connected' } } })) return { text: `Connected with ${remoteName}`, tone: 'ok' };
+  if (snapshot.matches({ active: { room: { call: 'interrupted' } } })) {
+    return { text: 'The connection was interrupted. Trying to get it back…', tone: 'info' };
+  }
+  if (snapshot.matches('mediaError')) return problem('The camera could not be started. Press Try again.');
+  if (snapshot.matches('roomFull')) return problem('This call is full. Ask for a new link, or start a new call.');
+  if (snapshot.matches('signalingLost')) return problem('The connection to the call server was lost. Press Try again.');
+  if (snapshot.matches('failed')) return problem('The call could not be connected. Press Try again.');
+  if (snapshot.matches('ended')) return { text: 'You left the call. Press Start to join it again.', tone: 'info' };
+  return { text: '', tone: 'info' };
+}

@@ -1,0 +1,69 @@
+/**
+ * Fixtures for real calls: the server built in this process on a free port, serving the built
+ * client, and helpers that drive a person's page (each in its own browser context).
+ */
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from '../../../src/server/app.js';
+
+const clientDir = fileURLToPath(new URL('../../../dist/client/', import.meta.url));
+
+export interface CallServer {
+  url: string;
+  app: FastifyInstance;
+}
+
+export async function startServer(options: AppOptions = {}): Promise<CallServer> {
+  const app = await buildApp({ clientDir, ...options });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('The server has no TCP address.');
+  return { url: `http://127.0.0.1:${address.port}`, app };
+}
+
+export const test = base.extend<{ server: CallServer }>({
+  server: async ({}, use) => {
+    const server = await startServer();
+    await use(server);
+    await server.app.close();
+  },
+});
+
+export { expect };
+
+/** A person: a page in a browser context of their own, like a separate browser profile. */
+export async function openPerson(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url);
+  await expect(page.locator('body')).toHaveAttribute('data-call-state', 'idle');
+  return page;
+}
+
+export const callState = (page: Page) => page.locator('body').getAttribute('data-call-state');
+
+export async function expectState(page: Page, pattern: RegExp | string, timeout = 15_000): Promise<void> {
+  await expect(page.locator('body')).toHaveAttribute('data-call-state', pattern, { timeout });
+}
+
+/** The room id that the page put into the address bar. */
+export function roomOf(page: Page): string {
+  const room = new URL(page.url()).searchParams.get('room');
+  if (!room) throw new Error(`The page ${page.url()} has no room in its address.`);
+  return room;
+}
+
+/** True when the remote <video> shows frames that keep coming, not just a connected state. */
+export async function expectRemoteVideoMoving(page: Page): Promise<void> {
+  const remote = page.locator('#remote-video');
+  await expect(remote).toBeVisible();
+  await expect.poll(() => remote.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+  const before = await remote.evaluate((v: HTMLVideoElement) => v.currentTime);
+  await expect
+    .poll(() => remote.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 })
+    .toBeGreaterThan(before + 0.3);
+}
+
+export const CONNECTED = 'active.room.call.connected';
+export const WAITING = 'active.room.waiting';

@@ -1,0 +1,95 @@
+/**
+ * What surrounds the messages: who may open a socket, the heartbeat that notices a dead peer,
+ * the health check, and shutting down.
+ */
+import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLOSE_GOING_AWAY } from '../../src/shared/limits.js';
+import { closeAll, closeApp, openSocket, pair, startServer, WAIT_MS } from './helpers.js';
+
+afterEach(closeAll);
+
+/** The HTTP status a refused upgrade got; rejects (after WAIT_MS) if the socket opened instead. */
+async function refusedStatus(url: string, origin: string): Promise<number> {
+  const ws = openSocket(url, { origin });
+  const [, response] = (await once(ws, 'unexpected-response', { signal: AbortSignal.timeout(WAIT_MS) })) as [
+    unknown,
+    IncomingMessage,
+  ];
+  return response.statusCode ?? 0;
+}
+
+describe('Origin check on upgrade', () => {
+  it('refuses a foreign Origin with HTTP 403', async () => {
+    const server = await startServer();
+
+    expect(await refusedStatus(server.url, 'https://evil.example')).toBe(403);
+    // A sandboxed page or a file: URL sends the opaque origin "null".
+    expect(await refusedStatus(server.url, 'null')).toBe(403);
+  });
+
+  it('accepts the page’s own origin', async () => {
+    const server = await startServer();
+    const a = await server.connect({ origin: server.origin });
+
+    expect((await a.join('room-1')).content.room).toBe('room-1');
+  });
+
+  it('accepts an origin from allowedOrigins', async () => {
+    const server = await startServer({ allowedOrigins: ['https://call.example.org'] });
+    const a = await server.connect({ origin: 'https://call.example.org' });
+
+    expect((await a.join('room-1')).content.room).toBe('room-1');
+    expect(await refusedStatus(server.url, 'https://other.example.org')).toBe(403);
+  });
+
+  it('accepts an upgrade without Origin (a bot, a test, another implementation)', async () => {
+    const server = await startServer();
+    const a = await server.connect();
+
+    expect((await a.join('room-1')).content.room).toBe('room-1');
+  });
+});
+
+describe('heartbeat', () => {
+  it('terminates a socket that does not answer pings, and tells its peer', async () => {
+    const intervalMs = 50;
+    const server = await startServer({ heartbeatIntervalMs: intervalMs });
+    const silent = await server.connect({ autoPong: false });
+    const alive = await server.connect();
+    const idSilent = (await silent.join('room-1')).content.peer_id;
+    await alive.join('room-1');
+
+    expect((await alive.next('PEER_LEFT')).content).toEqual({ peer_id: idSilent });
+    // Terminated, not closed politely: the client sees an abnormal closure.
+    expect((await silent.closed).code).toBe(1006);
+    // The peer that answers keeps being pinged and stays connected.
+    await once(alive.ws, 'ping', { signal: AbortSignal.timeout(WAIT_MS) });
+    await once(alive.ws, 'ping', { signal: AbortSignal.timeout(WAIT_MS) });
+    expect(alive.ws.readyState).toBe(alive.ws.OPEN);
+  });
+});
+
+describe('HTTP', () => {
+  it('answers GET /healthz with 200 {"status":"ok"}', async () => {
+    const server = await startServer();
+
+    const response = await server.app.inject({ method: 'GET', url: '/healthz' });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+});
+
+describe('shutdown', () => {
+  it('closes open sockets with 1001 when the app closes', async () => {
+    const server = await startServer();
+    const { a, b } = await pair(server);
+
+    await closeApp(server.app);
+
+    expect((await a.closed).code).toBe(CLOSE_GOING_AWAY);
+    expect((await b.closed).code).toBe(CLOSE_GOING_AWAY);
+  });
+});
