@@ -1,0 +1,91 @@
+/** The in-memory room registry: who sits where, in which order, and what a full room does. */
+import { describe, expect, it } from 'vitest';
+import { createMemoryRoomRegistry, type Seat } from '../../src/server/rooms.js';
+
+/** A seat whose deliveries are never looked at: the registry only stores seats. */
+const seat = (peerId: string, room = 'room-1'): Seat => ({ peerId, name: peerId.toUpperCase(), room, deliver: () => {} });
+const ids = (seats: readonly Seat[]) => seats.map((s) => s.peerId);
+
+describe('createMemoryRoomRegistry', () => {
+  it('seats peers and returns those already there, in join order', () => {
+    const registry = createMemoryRoomRegistry(4);
+
+    expect(registry.join(seat('a'))).toEqual({ ok: true, others: [] });
+    registry.join(seat('b'));
+    registry.join(seat('c'));
+    const outcome = registry.join(seat('d'));
+
+    expect(outcome.ok && ids(outcome.others)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('answers ROOM_FULL at capacity without seating the peer, and other rooms are unaffected', () => {
+    const registry = createMemoryRoomRegistry(2);
+    registry.join(seat('a'));
+    registry.join(seat('b'));
+
+    expect(registry.join(seat('c'))).toEqual({ ok: false, reason: 'ROOM_FULL' });
+    expect(registry.find('room-1', 'c')).toBeUndefined();
+    expect(registry.counts()).toEqual({ rooms: 1, peers: 2 });
+    expect(registry.join(seat('c', 'room-2')).ok).toBe(true);
+  });
+
+  it('frees a seat on leave, returning the peers still there, so a full room takes someone new', () => {
+    const registry = createMemoryRoomRegistry(2);
+    const a = seat('a');
+    registry.join(a);
+    registry.join(seat('b'));
+
+    expect(ids(registry.leave(a))).toEqual(['b']);
+    expect(registry.join(seat('c')).ok).toBe(true);
+  });
+
+  it('lets a room disappear when its last peer leaves', () => {
+    const registry = createMemoryRoomRegistry(2);
+    const a = seat('a');
+    const b = seat('b', 'room-2');
+    registry.join(a);
+    registry.join(b);
+    expect(registry.counts()).toEqual({ rooms: 2, peers: 2 });
+
+    expect(registry.leave(a)).toEqual([]);
+    expect(registry.counts()).toEqual({ rooms: 1, peers: 1 });
+    registry.leave(b);
+    expect(registry.counts()).toEqual({ rooms: 0, peers: 0 });
+  });
+
+  it('finds a peer only within its own room', () => {
+    const registry = createMemoryRoomRegistry(2);
+    const a = seat('a');
+    registry.join(a);
+
+    expect(registry.find('room-1', 'a')).toBe(a);
+    expect(registry.find('room-2', 'a')).toBeUndefined();
+    expect(registry.find('room-1', 'nobody')).toBeUndefined();
+  });
+
+  it('lists the others of a seat, not the seat itself', () => {
+    const registry = createMemoryRoomRegistry(3);
+    const [a, b, c] = [seat('a'), seat('b'), seat('c')];
+    for (const s of [a, b, c]) registry.join(s);
+    registry.join(seat('z', 'room-2'));
+
+    expect(ids(registry.othersOf(b))).toEqual(['a', 'c']);
+  });
+
+  it('ignores leave of a seat that is not (or no longer) the one seated', () => {
+    const registry = createMemoryRoomRegistry(2);
+    const a = seat('a');
+    registry.join(a);
+    registry.join(seat('b'));
+    registry.leave(a);
+
+    // Leaving twice must not count the peer out twice.
+    expect(registry.leave(a)).toEqual([]);
+    // A stale seat with the same peer id as a newer one must not unseat the newer one.
+    const newer = seat('a');
+    registry.join(newer);
+    expect(registry.leave(seat('a'))).toEqual([]);
+    expect(registry.find('room-1', 'a')).toBe(newer);
+    expect(registry.counts()).toEqual({ rooms: 1, peers: 2 });
+  });
+});

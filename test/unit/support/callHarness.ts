@@ -1,0 +1,91 @@
+/**
+ * Runs the call machine with fake effects that record what the machine asked of them: which
+ * actors were started and stopped, with what input, what they were sent, which view actions ran.
+ */
+import { createActor, fromCallback, type EventObject } from 'xstate';
+import { callMachine, type CallInput } from '../../../src/client/machine/callMachine.js';
+import type { CallEvent, PeerCommand, PeerInput, SignalingCommand, SignalingInput } from '../../../src/client/machine/events.js';
+import { stateToString } from '../../../src/client/machine/stateToString.js';
+
+export interface EffectLog {
+  camera: { started: number; stopped: number };
+  signaling: { inputs: SignalingInput[]; stopped: number; sent: SignalingCommand[] };
+  peer: { inputs: PeerInput[]; stopped: number; received: PeerCommand[] };
+  view: string[];
+}
+
+export function startCall(input: CallInput = { room: 'room-1' }) {
+  const log: EffectLog = {
+    camera: { started: 0, stopped: 0 },
+    signaling: { inputs: [], stopped: 0, sent: [] },
+    peer: { inputs: [], stopped: 0, received: [] },
+    view: [],
+  };
+  const machine = callMachine.provide({
+    actors: {
+      camera: fromCallback<EventObject, unknown>(() => {
+        log.camera.started += 1;
+        return () => {
+          log.camera.stopped += 1;
+        };
+      }),
+      signaling: fromCallback<SignalingCommand, SignalingInput>(({ input, receive }) => {
+        log.signaling.inputs.push(input);
+        receive((command) => log.signaling.sent.push(command));
+        return () => {
+          log.signaling.stopped += 1;
+        };
+      }),
+      peerConnection: fromCallback<PeerCommand, PeerInput>(({ input, receive }) => {
+        log.peer.inputs.push(input);
+        receive((command) => log.peer.received.push(command));
+        return () => {
+          log.peer.stopped += 1;
+        };
+      }),
+    },
+    actions: {
+      showSelfView: () => log.view.push('showSelfView'),
+      hideSelfView: () => log.view.push('hideSelfView'),
+      showRemoteVideo: () => log.view.push('showRemoteVideo'),
+      hideRemoteVideo: () => log.view.push('hideRemoteVideo'),
+    },
+  });
+  const actor = createActor(machine, { input });
+  actor.start();
+  return {
+    actor,
+    log,
+    send: (...events: CallEvent[]) => {
+      for (const event of events) actor.send(event);
+    },
+    state: () => stateToString(actor.getSnapshot().value),
+    context: () => actor.getSnapshot().context,
+  };
+}
+
+export const ALICE = { peer_id: 'alice-id', name: 'Alice' };
+export const BOB = { peer_id: 'bob-id', name: 'Bob' };
+export const ICE = [{ urls: 'stun:stun.example.test:3478' }];
+export const OFFER = { type: 'offer' as const, sdp: 'v=0 offer' };
+export const ANSWER = { type: 'answer' as const, sdp: 'v=0 answer' };
+export const CANDIDATE = { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+
+/** Drives a fresh call to the given point. */
+export function callIn(point: 'capturing' | 'joining' | 'waiting' | 'negotiatingAsPolite' | 'negotiatingAsImpolite' | 'connected') {
+  const call = startCall();
+  call.send({ type: 'user.start' });
+  if (point === 'capturing') return call;
+  call.send({ type: 'media.ready' });
+  if (point === 'joining') return call;
+  if (point === 'negotiatingAsPolite') {
+    call.send({ type: 'signal.welcome', selfId: BOB.peer_id, peers: [ALICE], iceServers: ICE });
+    return call;
+  }
+  call.send({ type: 'signal.welcome', selfId: ALICE.peer_id, peers: [], iceServers: ICE });
+  if (point === 'waiting') return call;
+  call.send({ type: 'signal.peerJoined', peer: BOB });
+  if (point === 'negotiatingAsImpolite') return call;
+  call.send({ type: 'peer.connected' });
+  return call;
+}
