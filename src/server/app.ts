@@ -26,6 +26,12 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
 
   await app.register(fastifyWebsocket, {
     options: { maxPayload: MAX_FRAME_BYTES },
+    errorHandler(error, socket, request) {
+      // A client's fault (an oversized frame, a reset) is routine: ws has already begun closing
+      // with the right code, so let that close frame go out instead of cutting the socket.
+      request.log.warn({ err: error }, 'signaling socket error');
+      if (socket.readyState !== socket.CLOSING && socket.readyState !== socket.CLOSED) socket.terminate();
+    },
     preClose(done) {
       for (const client of app.websocketServer.clients) {
         client.close(CLOSE_GOING_AWAY, 'Server is shutting down');

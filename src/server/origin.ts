@@ -10,7 +10,7 @@ export function isOriginAllowed(
   if (origin === undefined) return true;
   if (allowList.includes(origin)) return true;
   try {
-    return host !== undefined && new URL(origin).host === host;
+    return host !== undefined && new URL(origin).host === host.toLowerCase();
   } catch {
     return false;
   }

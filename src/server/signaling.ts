@@ -37,7 +37,7 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
         }
       },
     },
-    (socket: WebSocket, request) => {
+    (socket: WebSocket) => {
       const send = (message: ServerMessage) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
       };
@@ -47,13 +47,13 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
         newPeerId,
         newResumeToken,
       });
-      // Listeners go on before anything can await, so no frame and no error is missed.
+      // Listeners go on before anything can await, so no frame is missed. Socket errors go to
+      // the plugin's errorHandler (app.ts).
       socket.on('message', (data, isBinary) => {
         if (isBinary) session.receiveBinary();
         else session.receiveText(data.toString());
       });
       socket.on('close', () => session.closed());
-      socket.on('error', (error) => request.log.warn({ err: error }, 'signaling socket error'));
     },
   );
 }

@@ -1,0 +1,47 @@
+/**
+ * One example of every event the call machine knows, with plausible contents, shaped to the
+ * current context (a description comes from the peer actually in the call). The simulation
+ * offers these as buttons; the model-based tests walk the machine with them.
+ */
+import type { CallContext } from './callMachine.js';
+import type { CallEvent } from './events.js';
+
+export interface SampleEvent {
+  label: string;
+  event: CallEvent;
+}
+
+const NEWCOMER = { peer_id: 'peer-b', name: 'Bea' };
+const OFFER = { type: 'offer' as const, sdp: 'v=0\r\n(simulated offer)\r\n' };
+const CANDIDATE = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+
+export function sampleEvents(context: CallContext): SampleEvent[] {
+  const remote = context.remote?.peer_id ?? NEWCOMER.peer_id;
+  return [
+    { label: 'user.start', event: { type: 'user.start' } },
+    { label: 'user.hangUp', event: { type: 'user.hangUp' } },
+    { label: 'user.retry', event: { type: 'user.retry' } },
+    { label: 'media.ready', event: { type: 'media.ready' } },
+    { label: 'media.denied', event: { type: 'media.denied', detail: 'Camera and microphone access was blocked (simulated).' } },
+    { label: 'media.missing', event: { type: 'media.missing', detail: 'No camera or microphone was found (simulated).' } },
+    { label: 'media.failed', event: { type: 'media.failed', detail: 'The camera is busy (simulated).' } },
+    { label: 'signal.welcome (room empty)', event: { type: 'signal.welcome', selfId: 'peer-a', peers: [], iceServers: [] } },
+    {
+      label: 'signal.welcome (someone there)',
+      event: { type: 'signal.welcome', selfId: 'peer-a', peers: [NEWCOMER], iceServers: [] },
+    },
+    { label: 'signal.peerJoined', event: { type: 'signal.peerJoined', peer: NEWCOMER } },
+    { label: 'signal.peerLeft', event: { type: 'signal.peerLeft', peerId: remote } },
+    { label: 'signal.description', event: { type: 'signal.description', from: remote, description: OFFER } },
+    { label: 'signal.candidate', event: { type: 'signal.candidate', from: remote, candidate: CANDIDATE } },
+    { label: 'signal.roomFull', event: { type: 'signal.roomFull', message: 'This call is full (simulated).' } },
+    { label: 'signal.error', event: { type: 'signal.error', code: 'UNKNOWN_PEER', message: 'No such peer (simulated).' } },
+    { label: 'signal.lost', event: { type: 'signal.lost', reason: 'The connection to the call server was lost (simulated).' } },
+    { label: 'peer.description', event: { type: 'peer.description', description: OFFER } },
+    { label: 'peer.candidate', event: { type: 'peer.candidate', candidate: CANDIDATE } },
+    { label: 'peer.track', event: { type: 'peer.track' } },
+    { label: 'peer.connected', event: { type: 'peer.connected' } },
+    { label: 'peer.disconnected', event: { type: 'peer.disconnected' } },
+    { label: 'peer.failed', event: { type: 'peer.failed', detail: 'No network path (simulated).' } },
+  ];
+}
