@@ -1,23 +1,29 @@
-/** Wires the call machine to the real effects and the page. */
-import { createActor } from 'xstate';
+/** Wires the call machine to the page: a real call, or (with `?simulate`) the machine alone. */
+import { createActor, type Actor } from 'xstate';
 import { SIGNALING_PATH } from '../shared/limits.js';
 import { createCameraActor } from './effects/camera.js';
 import type { MediaStage } from './effects/mediaStage.js';
 import { createPeerConnectionActor } from './effects/peerConnection.js';
 import { createSignalingActor } from './effects/signaling.js';
-import { callMachine } from './machine/callMachine.js';
+import { callMachine, type CallMachine } from './machine/callMachine.js';
+import { createStatechartPanel } from './statechart/statechartPanel.js';
+import { renderSimulationControls, simulatedCallMachine } from './statechart/simulation.js';
 import { createCallView } from './view/callView.js';
+import { setUpPanelToggle } from './view/panelToggle.js';
 import { roomFromLocation } from './view/roomLink.js';
 
-const link = roomFromLocation(window.location, window.history);
+const panelElement = document.getElementById('statechart-panel');
+if (!panelElement) throw new Error('The page is missing #statechart-panel.');
+setUpPanelToggle(panelElement);
 const stage: MediaStage = { local: null, remote: null };
-const view = createCallView(document, stage, link.url);
+const simulate = new URL(window.location.href).searchParams.has('simulate');
 
-const signalingUrl = new URL(SIGNALING_PATH, window.location.href);
-signalingUrl.protocol = signalingUrl.protocol === 'https:' ? 'wss:' : 'ws:';
-
-const call = createActor(
-  callMachine.provide({
+function startCall(): Actor<CallMachine> {
+  const link = roomFromLocation(window.location, window.history);
+  const view = createCallView(document, stage, link.url);
+  const signalingUrl = new URL(SIGNALING_PATH, window.location.href);
+  signalingUrl.protocol = signalingUrl.protocol === 'https:' ? 'wss:' : 'ws:';
+  const machine = callMachine.provide({
     actors: {
       camera: createCameraActor(stage, navigator.mediaDevices),
       signaling: createSignalingActor(signalingUrl),
@@ -29,12 +35,28 @@ const call = createActor(
       showRemoteVideo: () => view.showRemoteVideo(),
       hideRemoteVideo: () => view.hideRemoteVideo(),
     },
-  }),
-  { input: { room: link.room } },
-);
+  });
+  const panel = createStatechartPanel(panelElement!, machine);
+  const call = createActor(machine, { input: { room: link.room }, inspect: (event) => panel.inspect(event) });
+  panel.follow(call);
+  call.subscribe((snapshot) => view.render(snapshot));
+  view.onUserEvent((event) => call.send(event));
+  // Closing the tab leaves the room at once, so the other side does not wait for a timeout.
+  window.addEventListener('pagehide', () => call.stop());
+  return call;
+}
 
-call.subscribe((snapshot) => view.render(snapshot));
-view.onUserEvent((event) => call.send(event));
-// Closing the tab leaves the room at once, so the other side does not wait for a timeout.
-window.addEventListener('pagehide', () => call.stop());
-call.start();
+function startSimulation(): Actor<CallMachine> {
+  document.body.classList.add('simulating');
+  const view = createCallView(document, stage, null);
+  const panel = createStatechartPanel(panelElement!, simulatedCallMachine);
+  const call = createActor(simulatedCallMachine, { input: { room: 'simulation' }, inspect: (event) => panel.inspect(event) });
+  panel.follow(call);
+  call.subscribe((snapshot) => view.render(snapshot));
+  view.onUserEvent((event) => call.send(event));
+  const controls = panelElement!.querySelector<HTMLElement>('.simulation-controls');
+  if (controls) renderSimulationControls(controls, call);
+  return call;
+}
+
+(simulate ? startSimulation() : startCall()).start();

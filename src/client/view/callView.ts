@@ -15,7 +15,8 @@ function element<T extends HTMLElement>(root: Document, id: string, type: new ()
   return found;
 }
 
-export function createCallView(root: Document, stage: MediaStage, link: string) {
+/** `link` is the room's shareable address; null in a simulation, where there is no room. */
+export function createCallView(root: Document, stage: MediaStage, link: string | null) {
   const status = element(root, 'status', HTMLElement);
   const start = element(root, 'start', HTMLButtonElement);
   const retry = element(root, 'retry', HTMLButtonElement);
@@ -32,7 +33,9 @@ export function createCallView(root: Document, stage: MediaStage, link: string) 
     if (stream) video.play().catch(() => {});
   };
 
+  copyLink.hidden = link === null;
   copyLink.addEventListener('click', () => {
+    if (link === null) return;
     const done = (text: string) => {
       linkNote.textContent = text;
       linkNote.hidden = false;
