@@ -1,11 +1,12 @@
 /** Wires the call machine to the page: a real call, or (with `?simulate`) the machine alone. */
-import { createActor, type Actor } from 'xstate';
+import { createActor } from 'xstate';
 import { SIGNALING_PATH } from '../shared/limits.js';
 import { createCameraActor } from './effects/camera.js';
+import { createCallSession } from './effects/callSession.js';
 import type { MediaStage } from './effects/mediaStage.js';
 import { createPeerConnectionActor } from './effects/peerConnection.js';
 import { createSignalingActor } from './effects/signaling.js';
-import { callMachine, type CallMachine } from './machine/callMachine.js';
+import { callMachine } from './machine/callMachine.js';
 import { createStatechartPanel } from './statechart/statechartPanel.js';
 import { renderSimulationControls, simulatedCallMachine } from './statechart/simulation.js';
 import { createCallView } from './view/callView.js';
@@ -18,15 +19,16 @@ setUpPanelToggle(panelElement);
 const stage: MediaStage = { local: null, remote: null };
 const simulate = new URL(window.location.href).searchParams.has('simulate');
 
-function startCall(): Actor<CallMachine> {
+function startCall(): void {
   const link = roomFromLocation(window.location, window.history);
   const view = createCallView(document, stage, link.url);
+  const session = createCallSession(window.sessionStorage, link.room);
   const signalingUrl = new URL(SIGNALING_PATH, window.location.href);
   signalingUrl.protocol = signalingUrl.protocol === 'https:' ? 'wss:' : 'ws:';
   const machine = callMachine.provide({
     actors: {
       camera: createCameraActor(stage, navigator.mediaDevices),
-      signaling: createSignalingActor(signalingUrl),
+      signaling: createSignalingActor(signalingUrl, session),
       peerConnection: createPeerConnectionActor(stage),
     },
     actions: {
@@ -34,6 +36,8 @@ function startCall(): Actor<CallMachine> {
       hideSelfView: () => view.hideSelfView(),
       showRemoteVideo: () => view.showRemoteVideo(),
       hideRemoteVideo: () => view.hideRemoteVideo(),
+      rememberCall: () => session.markInCall(),
+      forgetCall: () => session.forget(),
     },
   });
   const panel = createStatechartPanel(panelElement!, machine);
@@ -43,10 +47,12 @@ function startCall(): Actor<CallMachine> {
   view.onUserEvent((event) => call.send(event));
   // Closing the tab leaves the room at once, so the other side does not wait for a timeout.
   window.addEventListener('pagehide', () => call.stop());
-  return call;
+  call.start();
+  // A reload during a call goes straight back into it.
+  if (session.wasInCall()) call.send({ type: 'user.start' });
 }
 
-function startSimulation(): Actor<CallMachine> {
+function startSimulation(): void {
   document.body.classList.add('simulating');
   const view = createCallView(document, stage, null);
   const panel = createStatechartPanel(panelElement!, simulatedCallMachine);
@@ -56,7 +62,8 @@ function startSimulation(): Actor<CallMachine> {
   view.onUserEvent((event) => call.send(event));
   const controls = panelElement!.querySelector<HTMLElement>('.simulation-controls');
   if (controls) renderSimulationControls(controls, call);
-  return call;
+  call.start();
 }
 
-(simulate ? startSimulation() : startCall()).start();
+if (simulate) startSimulation();
+else startCall();

@@ -1,30 +1,32 @@
 import { chromium, type Page } from '@playwright/test';
 import { CONNECTED, WAITING, expect, expectState, openPerson, test } from './support/fixtures.js';
 
-const currentStateName = (page: Page) => page.locator('#statechart-panel [aria-current="true"] > .state-name');
+/** The names of the current states: one per parallel region. */
+const currentStates = (page: Page) => page.locator('#statechart-panel [aria-current="true"] > .state-name');
+const expectCurrent = (page: Page, name: string) => expect(currentStates(page).filter({ hasText: new RegExp(`^${name}$`) })).toHaveCount(1);
 const latestLogEntry = (page: Page) => page.locator('#statechart-panel .event-log li').first();
 
 test('the statechart follows a real call', async ({ browser, server }) => {
   const alice = await openPerson(browser, `${server.url}/?room=chart`);
-  await expect(currentStateName(alice)).toHaveText('idle');
+  await expectCurrent(alice, 'idle');
 
   await alice.getByRole('button', { name: 'Start' }).click();
   await expectState(alice, WAITING);
-  await expect(currentStateName(alice)).toHaveText('waiting');
+  await expectCurrent(alice, 'waiting');
   await expect(alice.locator('#statechart-panel .event-log')).toContainText('signal.welcome');
 
   const bob = await openPerson(browser, `${server.url}/?room=chart`);
   await bob.getByRole('button', { name: 'Start' }).click();
   await expectState(alice, CONNECTED);
-  await expect(currentStateName(alice)).toHaveText('connected');
+  await expectCurrent(alice, 'connected');
   await expect(alice.locator('#statechart-panel .transition.taken').last()).toBeVisible();
-  await expect(alice.locator('#statechart-panel .event-log')).toContainText('active.room.call.negotiating → active.room.call.connected');
+  await expect(alice.locator('#statechart-panel .event-log')).toContainText('active.room.call.inCall.negotiating → active.room.call.inCall.connected');
 
   await bob.getByRole('button', { name: 'Hang up' }).click();
-  await expect(currentStateName(bob)).toHaveText('ended');
-  await expect(currentStateName(alice)).toHaveText('waiting');
+  await expectCurrent(bob, 'ended');
+  await expectCurrent(alice, 'waiting');
   await expect(latestLogEntry(alice)).toContainText('signal.peerLeft');
-  await expect(latestLogEntry(alice)).toContainText('→ active.room.waiting');
+  await expect(latestLogEntry(alice)).toContainText('→ active.room.call.waiting');
 });
 
 test('the machine can be explored in simulation, without a camera or a server', async ({ server }) => {
@@ -37,27 +39,27 @@ test('the machine can be explored in simulation, without a camera or a server', 
     await page.goto(`${server.url}/?simulate`);
     const event = (label: string) => page.locator(`#statechart-panel button[data-event="${label}"]`);
 
-    await expect(currentStateName(page)).toHaveText('idle');
+    await expectCurrent(page, 'idle');
     await expect(event('user.start')).toBeEnabled();
     await expect(event('media.ready')).toBeDisabled();
     await expect(event('peer.connected')).toBeDisabled();
 
     await event('user.start').click();
-    await expect(currentStateName(page)).toHaveText('capturing');
+    await expectCurrent(page, 'capturing');
     await expect(event('user.start')).toBeDisabled();
     await event('media.ready').click();
-    await expect(currentStateName(page)).toHaveText('joining');
+    await expectCurrent(page, 'joining');
     await event('signal.welcome (someone there)').click();
-    await expect(currentStateName(page)).toHaveText('negotiating');
+    await expectCurrent(page, 'negotiating');
     await expect(page.getByRole('status')).toContainText('Connecting to Bea');
     await event('peer.connected').click();
-    await expect(currentStateName(page)).toHaveText('connected');
+    await expectCurrent(page, 'connected');
     await expect(page.locator('#statechart-panel .transition.taken')).toHaveText('peer.connected → connected');
     await expect(latestLogEntry(page)).toContainText('peer.connected');
-    await expect(latestLogEntry(page)).toContainText('active.room.call.negotiating → active.room.call.connected');
+    await expect(latestLogEntry(page)).toContainText('active.room.call.inCall.negotiating → active.room.call.inCall.connected');
 
     await event('user.hangUp').click();
-    await expect(currentStateName(page)).toHaveText('ended');
+    await expectCurrent(page, 'ended');
     await expect(page.locator('body')).toHaveAttribute('data-call-state', 'ended');
     expect(sockets).toEqual([]);
   } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALICE, ANSWER, BOB, CANDIDATE, ICE, OFFER, callIn, startCall } from './support/callHarness.js';
+import { ALICE, ANSWER, BOB, CANDIDATE, ICE, IN_ROOM, OFFER, callIn, startCall } from './support/callHarness.js';
 
 describe('starting a call', () => {
   it('waits in idle and touches nothing until the person presses Start', () => {
@@ -24,7 +24,7 @@ describe('starting a call', () => {
   it('shows the self-view and joins the room named by the link once media is ready', () => {
     const call = startCall({ room: 'team-sync', name: 'Ann' });
     call.send({ type: 'user.start' }, { type: 'media.ready' });
-    expect(call.state()).toBe('active.room.joining');
+    expect(call.state()).toBe(IN_ROOM.joining);
     expect(call.log.view).toEqual(['showSelfView']);
     expect(call.log.signaling.inputs).toEqual([{ room: 'team-sync', name: 'Ann' }]);
   });
@@ -32,7 +32,7 @@ describe('starting a call', () => {
   it('a repeated Start neither asks for a second camera nor opens a second peer connection', () => {
     const call = callIn('connected');
     call.send({ type: 'user.start' }, { type: 'user.start' });
-    expect(call.state()).toBe('active.room.call.connected');
+    expect(call.state()).toBe(IN_ROOM.connected);
     expect(call.log.camera.started).toBe(1);
     expect(call.log.signaling.inputs).toHaveLength(1);
     expect(call.log.peer.inputs).toHaveLength(1);
@@ -42,23 +42,23 @@ describe('starting a call', () => {
 describe('roles in the room', () => {
   it('the first person waits without a peer connection', () => {
     const call = callIn('waiting');
-    expect(call.state()).toBe('active.room.waiting');
+    expect(call.state()).toBe(IN_ROOM.waiting);
     expect(call.context().selfId).toBe(ALICE.peer_id);
     expect(call.log.peer.inputs).toEqual([]);
   });
 
   it('the first person answers as the impolite peer when the other joins', () => {
     const call = callIn('negotiatingAsImpolite');
-    expect(call.state()).toBe('active.room.call.negotiating');
+    expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.context().remote).toEqual(BOB);
-    expect(call.log.peer.inputs).toEqual([{ polite: false, iceServers: ICE }]);
+    expect(call.log.peer.inputs).toEqual([{ polite: false, iceServers: ICE, initialDescription: null }]);
   });
 
   it('the later joiner is the polite peer and calls the first person in the room', () => {
     const call = callIn('negotiatingAsPolite');
-    expect(call.state()).toBe('active.room.call.negotiating');
+    expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.context().remote).toEqual(ALICE);
-    expect(call.log.peer.inputs).toEqual([{ polite: true, iceServers: ICE }]);
+    expect(call.log.peer.inputs).toEqual([{ polite: true, iceServers: ICE, initialDescription: null }]);
   });
 });
 
@@ -110,22 +110,25 @@ describe('negotiating', () => {
 describe('connected', () => {
   it('is connected when the peer connection is, and rides out an interruption', () => {
     const call = callIn('connected');
-    expect(call.state()).toBe('active.room.call.connected');
+    expect(call.state()).toBe(IN_ROOM.connected);
     call.send({ type: 'peer.disconnected' });
-    expect(call.state()).toBe('active.room.call.interrupted');
+    expect(call.state()).toBe(IN_ROOM.interrupted);
     call.send({ type: 'peer.connected' });
-    expect(call.state()).toBe('active.room.call.connected');
+    expect(call.state()).toBe(IN_ROOM.connected);
     expect(call.log.peer.inputs).toHaveLength(1);
+    expect(call.log.peer.stopped).toBe(0);
   });
 
-  it('goes to failed when ICE fails, releasing everything', () => {
+  it('restarts ICE when it fails instead of ending the call, keeping camera, room and peer connection', () => {
     const call = callIn('connected');
-    call.send({ type: 'peer.disconnected' }, { type: 'peer.failed', detail: 'No network path.' });
-    expect(call.state()).toBe('failed');
-    expect(call.context().problem).toBe('No network path.');
-    expect(call.log.peer.stopped).toBe(1);
-    expect(call.log.signaling.stopped).toBe(1);
-    expect(call.log.camera.stopped).toBe(1);
+    call.send({ type: 'peer.disconnected' }, { type: 'peer.failed' });
+    expect(call.state()).toBe(IN_ROOM.restarting);
+    expect(call.context().problem).toBeNull();
+    expect(call.log.peer.received).toEqual([{ type: 'restartIce' }]);
+    expect(call.log.peer.inputs).toHaveLength(1);
+    expect(call.log.peer.stopped).toBe(0);
+    expect(call.log.signaling.stopped).toBe(0);
+    expect(call.log.camera.stopped).toBe(0);
   });
 });
 
@@ -133,7 +136,7 @@ describe('the other person leaves', () => {
   it('closes the peer connection, hides their video and waits for them with the camera still on', () => {
     const call = callIn('connected');
     call.send({ type: 'signal.peerLeft', peerId: BOB.peer_id });
-    expect(call.state()).toBe('active.room.waiting');
+    expect(call.state()).toBe(IN_ROOM.waiting);
     expect(call.context().remote).toBeNull();
     expect(call.context().peerLeft).toBe(true);
     expect(call.log.peer.stopped).toBe(1);
@@ -145,34 +148,44 @@ describe('the other person leaves', () => {
   it('starts a new call by itself when they come back', () => {
     const call = callIn('connected');
     call.send({ type: 'signal.peerLeft', peerId: BOB.peer_id }, { type: 'signal.peerJoined', peer: BOB });
-    expect(call.state()).toBe('active.room.call.negotiating');
+    expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.log.peer.inputs).toEqual([
-      { polite: false, iceServers: ICE },
-      { polite: false, iceServers: ICE },
+      { polite: false, iceServers: ICE, initialDescription: null },
+      { polite: false, iceServers: ICE, initialDescription: null },
     ]);
   });
 
   it('ignores PEER_LEFT for someone who is not in this call', () => {
     const call = callIn('connected');
     call.send({ type: 'signal.peerLeft', peerId: 'someone-else' });
-    expect(call.state()).toBe('active.room.call.connected');
+    expect(call.state()).toBe(IN_ROOM.connected);
     expect(call.log.peer.stopped).toBe(0);
   });
 });
 
 describe('hanging up', () => {
-  it.each(['capturing', 'joining', 'waiting', 'negotiatingAsPolite', 'connected'] as const)(
-    'from %s turns the camera off and leaves everything',
-    (point) => {
-      const call = callIn(point);
-      call.send({ type: 'user.hangUp' });
-      expect(call.state()).toBe('ended');
-      expect(call.log.camera.stopped).toBe(1);
-      expect(call.log.signaling.stopped).toBe(call.log.signaling.inputs.length);
-      expect(call.log.peer.stopped).toBe(call.log.peer.inputs.length);
-      expect(call.log.view).toContain('hideSelfView');
-    },
-  );
+  it.each([
+    'capturing',
+    'joining',
+    'waiting',
+    'negotiatingAsPolite',
+    'negotiatingAsImpolite',
+    'connected',
+    'connectedAsPolite',
+    'interrupted',
+    'restarting',
+    'restartingAsPolite',
+    'reconnecting',
+  ] as const)('from %s turns the camera off, leaves everything and forgets the call', (point) => {
+    const call = callIn(point);
+    call.send({ type: 'user.hangUp' });
+    expect(call.state()).toBe('ended');
+    expect(call.log.camera.stopped).toBe(1);
+    expect(call.log.signaling.stopped).toBe(call.log.signaling.inputs.length);
+    expect(call.log.peer.stopped).toBe(call.log.peer.inputs.length);
+    expect(call.log.view).toContain('hideSelfView');
+    expect(call.log.session).toEqual(['rememberCall', 'forgetCall']);
+  });
 
   it('can start again after hanging up', () => {
     const call = callIn('connected');
@@ -217,11 +230,13 @@ describe('ways out, each with a way back', () => {
     expect(call.context().problem).toBe('Room "x" is full.');
     expect(call.log.camera.stopped).toBe(1);
     expect(call.log.signaling.stopped).toBe(1);
+    expect(call.log.session).toEqual(['rememberCall', 'forgetCall']);
     call.send({ type: 'user.retry' });
     expect(call.state()).toBe('active.capturing');
+    expect(call.log.session).toEqual(['rememberCall', 'forgetCall', 'rememberCall']);
   });
 
-  it.each(['joining', 'waiting', 'connected'] as const)('losing the server while %s is reported', (point) => {
+  it.each(['joining', 'waiting', 'connected', 'restarting', 'reconnecting'] as const)('losing the server while %s is reported', (point) => {
     const call = callIn(point);
     call.send({ type: 'signal.lost', reason: 'Cannot reach the call server.' });
     expect(call.state()).toBe('signalingLost');
@@ -235,6 +250,6 @@ describe('ways out, each with a way back', () => {
   it('other server errors do not end the call', () => {
     const call = callIn('connected');
     call.send({ type: 'signal.error', code: 'UNKNOWN_PEER', message: 'No peer "x".' });
-    expect(call.state()).toBe('active.room.call.connected');
+    expect(call.state()).toBe(IN_ROOM.connected);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TIMING } from '../../src/client/machine/callMachine.js';
 import { describeCall } from '../../src/client/machine/describeCall.js';
 import { serverMessageToEvent } from '../../src/client/machine/serverMessageToEvent.js';
 import { stateToString } from '../../src/client/machine/stateToString.js';
@@ -42,7 +43,18 @@ describe('serverMessageToEvent', () => {
 describe('stateToString', () => {
   it('joins nested state names with dots', () => {
     expect(stateToString('idle')).toBe('idle');
-    expect(stateToString({ active: { room: { call: 'connected' } } })).toBe('active.room.call.connected');
+    expect(stateToString({ active: 'capturing' })).toBe('active.capturing');
+    expect(stateToString({ active: { room: { call: { inCall: 'connected' } } } })).toBe('active.room.call.inCall.connected');
+  });
+
+  it('gives one path per parallel region, separated by a space, in the order of the machine', () => {
+    expect(stateToString({ active: { room: { call: 'waiting', server: 'online' } } })).toBe(
+      'active.room.call.waiting active.room.server.online',
+    );
+    expect(stateToString({ active: { room: { call: { inCall: 'restarting' }, server: 'reconnecting' } } })).toBe(
+      'active.room.call.inCall.restarting active.room.server.reconnecting',
+    );
+    expect(callIn('connected').state()).toBe('active.room.call.inCall.connected active.room.server.online');
   });
 });
 
@@ -59,6 +71,36 @@ describe('describeCall', () => {
     const call = callIn('capturing');
     call.send({ type: 'media.denied', detail: 'Camera blocked; allow it.' });
     expect(describeCall(call.actor.getSnapshot())).toEqual({ text: 'Camera blocked; allow it.', tone: 'error' });
+  });
+
+  it('says when the connection is interrupted and while it is being restored', () => {
+    expect(describeCall(callIn('interrupted').actor.getSnapshot())).toEqual({
+      text: 'The connection was interrupted. Trying to get it back…',
+      tone: 'info',
+    });
+    expect(describeCall(callIn('restarting').actor.getSnapshot())).toEqual({
+      text: 'The connection to Bob was lost. Reconnecting the call…',
+      tone: 'info',
+    });
+  });
+
+  it('says the server is being reconnected, and what the call is doing meanwhile', () => {
+    expect(describeCall(callIn('reconnecting').actor.getSnapshot())).toEqual({
+      text: 'Reconnecting to the server… (Connected with Bob)',
+      tone: 'info',
+    });
+    const waiting = callIn('waiting');
+    waiting.send({ type: 'signal.disconnected' });
+    expect(describeCall(waiting.actor.getSnapshot())).toEqual({ text: 'Reconnecting to the server…', tone: 'info' });
+  });
+
+  it('says the call failed with the reason when it cannot be restored', () => {
+    const call = callIn('connected');
+    for (let rebuild = 0; rebuild < TIMING.maxRebuilds; rebuild += 1) {
+      call.send({ type: 'peer.rejected', description: OFFER, detail: 'The other side started over.' });
+    }
+    call.send({ type: 'peer.rejected', description: OFFER, detail: 'Still no way in.' });
+    expect(describeCall(call.actor.getSnapshot())).toEqual({ text: 'The call could not be set up again with the other person. Press Try again.', tone: 'error' });
   });
 
   it('says the other person left while waiting for them to return', () => {

@@ -25,9 +25,9 @@ describe('the statechart layout of the call machine', () => {
     expect(boxes.map((box) => box.state.id).sort()).toEqual([...graph.states.keys()].sort());
     const rows = boxes.flatMap((box) => box.rows);
     expect(rows.map((row) => row.transition.id).sort()).toEqual(graph.transitions.map((t) => t.id).sort());
-    for (const row of rows) expect(row.text.startsWith(row.transition.event)).toBe(true);
-    expect(rows.find((row) => row.transition.id === 'call.active.room.joining:signal.welcome:0')?.text).toBe(
-      'signal.welcome [othersAlreadyThere] → call',
+    for (const row of rows) expect(row.text.startsWith(row.transition.label)).toBe(true);
+    expect(rows.find((row) => row.transition.id === 'call.active.room.call.joining:signal.welcome:0')?.text).toBe(
+      'signal.welcome [othersAlreadyThere] → inCall',
     );
   });
 

@@ -36,7 +36,7 @@ export function createPeerConnectionActor(stage: MediaStage) {
       makingOffer = true;
       pc.setLocalDescription()
         .then(sendLocalDescription)
-        .catch((error: unknown) => emit({ type: 'peer.failed', detail: `Could not make an offer: ${String(error)}` }))
+        .catch((error: unknown) => console.warn('Could not make an offer', error))
         .finally(() => {
           makingOffer = false;
         });
@@ -57,16 +57,14 @@ export function createPeerConnectionActor(stage: MediaStage) {
         case 'disconnected':
           return emit({ type: 'peer.disconnected' });
         case 'failed':
-          return emit({
-            type: 'peer.failed',
-            detail: 'No network path to the other person could be found. Check both connections, then press Try again.',
-          });
+          return emit({ type: 'peer.failed' });
         default:
           return;
       }
     });
 
     async function acceptDescription(description: SessionDescription) {
+      if (pc.signalingState === 'closed') return;
       const readyForOffer = !makingOffer && (pc.signalingState === 'stable' || settingRemoteAnswer);
       const offerCollision = description.type === 'offer' && !readyForOffer;
       ignoreOffer = !input.polite && offerCollision;
@@ -88,9 +86,10 @@ export function createPeerConnectionActor(stage: MediaStage) {
     receive((command) => {
       switch (command.type) {
         case 'remote.description':
-          acceptDescription(command.description).catch((error: unknown) => {
-            emit({ type: 'peer.failed', detail: `The other side's session description was refused: ${String(error)}` });
-          });
+          takeDescription(command.description);
+          return;
+        case 'restartIce':
+          pc.restartIce();
           return;
         case 'remote.candidate':
           pc.addIceCandidate(command.candidate ?? undefined).catch((error: unknown) => {
@@ -105,8 +104,17 @@ export function createPeerConnectionActor(stage: MediaStage) {
       }
     });
 
+    // A description this connection cannot take (e.g. the other side reloaded and offers a new
+    // session) means the other side started over: the machine then starts over too.
+    function takeDescription(description: SessionDescription) {
+      acceptDescription(description).catch((error: unknown) => {
+        emit({ type: 'peer.rejected', description, detail: `The other side's session could not be joined: ${String(error)}` });
+      });
+    }
+
     // The later joiner makes the offer (PROTOCOL.md): adding tracks fires negotiationneeded.
     if (input.polite) addLocalTracks();
+    if (input.initialDescription) takeDescription(input.initialDescription);
 
     return () => {
       pc.close();

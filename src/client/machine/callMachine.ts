@@ -3,9 +3,12 @@
  * connection are actors supplied with `.provide()`, each owning its resource and releasing it
  * when the state that invoked it is left. So leaving `active` by any way out turns the camera
  * off, leaves the room and closes the peer connection, and every transition runs in Node.
+ *
+ * In the room two things go on at once (parallel regions): the link to the server, which may
+ * drop and come back, and the call with the other person, which goes on peer to peer meanwhile.
  */
-import { assign, fromCallback, sendTo, setup, type EventObject } from 'xstate';
-import type { IceServerConfig, PeerInfo } from '../../shared/messages.js';
+import { assign, enqueueActions, fromCallback, sendTo, setup, type EventObject } from 'xstate';
+import type { IceServerConfig, PeerInfo, SessionDescription } from '../../shared/messages.js';
 import type {
   CallEvent,
   PeerCommand,
@@ -23,7 +26,7 @@ export interface CallContext {
   room: string;
   name: string | undefined;
   selfId: string | null;
-  /** The person on the other end, once known. */
+  /** The person on the other end; null while they are away (e.g. not yet back after a server restart). */
   remote: PeerInfo | null;
   polite: boolean;
   iceServers: IceServerConfig[];
@@ -31,13 +34,27 @@ export interface CallContext {
   problem: string | null;
   /** Whether the other person has left during this session (changes what "waiting" says). */
   peerLeft: boolean;
+  /** A description from the other side that the next peer connection must start from. */
+  pendingDescription: SessionDescription | null;
+  /** Peer connections rebuilt since the call was last connected; too many and the call has failed. */
+  rebuilds: number;
 }
+
+/** How long ICE may stay disconnected before a restart, and how long a restart may take. */
+export const TIMING = {
+  iceGrace: 3_000,
+  restartTimeout: 10_000,
+  connectTimeout: 20_000,
+  maxRebuilds: 3,
+};
 
 function notProvided<TEvent extends EventObject, TInput = void>(name: string) {
   return fromCallback<TEvent, TInput>(() => {
     throw new Error(`The ${name} actor must be supplied with callMachine.provide().`);
   });
 }
+
+const IN_CALL = '#call.active.room.call.inCall';
 
 export const callMachine = setup({
   types: {
@@ -51,18 +68,49 @@ export const callMachine = setup({
     peerConnection: notProvided<PeerCommand, PeerInput>('peerConnection'),
   },
   actions: {
-    // DOM effects, supplied by the page; the machine only says when.
+    // Effects on the page, supplied by it; the machine only says when.
     showSelfView: () => {},
     hideSelfView: () => {},
     showRemoteVideo: () => {},
     hideRemoteVideo: () => {},
+    /** The person is in the call: a reload of the page brings them back into it. */
+    rememberCall: () => {},
+    /** The person hung up: a reload must not bring them back into this call. */
+    forgetCall: () => {},
+    // After a reconnect the server's WELCOME says who is in the room now.
+    noteSelfId: assign({
+      selfId: ({ context, event }) => (event.type === 'signal.welcome' ? event.selfId : context.selfId),
+      iceServers: ({ context, event }) => (event.type === 'signal.welcome' ? event.iceServers : context.iceServers),
+    }),
+    /** The server forgot us (it restarted): the other person is back under a new id. */
+    rebindToFirstPeer: assign({
+      remote: ({ context, event }) => (event.type === 'signal.welcome' ? (event.peers[0] ?? null) : context.remote),
+    }),
+    rebindToNewcomer: assign({
+      remote: ({ context, event }) => (event.type === 'signal.peerJoined' ? event.peer : context.remote),
+    }),
+    markRemoteAway: assign({ remote: null }),
+    // The impolite peer restarts ICE; the polite one answers the offer that follows.
+    askForIceRestart: enqueueActions(({ context, enqueue }) => {
+      if (!context.polite) enqueue.sendTo('peerConnection', { type: 'restartIce' });
+    }),
+  },
+  delays: {
+    iceGrace: () => TIMING.iceGrace,
+    restartTimeout: () => TIMING.restartTimeout,
+    connectTimeout: () => TIMING.connectTimeout,
   },
   guards: {
     othersAlreadyThere: ({ event }) => event.type === 'signal.welcome' && event.peers.length > 0,
+    remoteStillThere: ({ context, event }) =>
+      event.type === 'signal.welcome' && event.peers.some((peer) => peer.peer_id === context.remote?.peer_id),
+    remoteAway: ({ context }) => context.remote === null,
+    remoteKnown: ({ context }) => context.remote !== null,
     fromRemote: ({ context, event }) =>
       'from' in event && context.remote !== null && event.from === context.remote.peer_id,
     remoteLeft: ({ context, event }) =>
       event.type === 'signal.peerLeft' && context.remote?.peer_id === event.peerId,
+    canRebuild: ({ context }) => context.rebuilds < TIMING.maxRebuilds,
   },
 }).createMachine({
   id: 'call',
@@ -76,6 +124,8 @@ export const callMachine = setup({
     iceServers: [],
     problem: null,
     peerLeft: false,
+    pendingDescription: null,
+    rebuilds: 0,
   }),
   states: {
     idle: {
@@ -84,9 +134,12 @@ export const callMachine = setup({
     active: {
       // The camera stays on for as long as the person is in the call.
       invoke: { id: 'camera', src: 'camera' },
-      entry: assign({ problem: null, selfId: null, remote: null, peerLeft: false }),
+      entry: [
+        assign({ problem: null, selfId: null, remote: null, peerLeft: false, pendingDescription: null, rebuilds: 0 }),
+        'rememberCall',
+      ],
       exit: 'hideSelfView',
-      on: { 'user.hangUp': '#call.ended' },
+      on: { 'user.hangUp': { target: '#call.ended', actions: 'forgetCall' } },
       initial: 'capturing',
       states: {
         capturing: {
@@ -107,6 +160,7 @@ export const callMachine = setup({
           },
         },
         room: {
+          type: 'parallel',
           invoke: {
             id: 'signaling',
             src: 'signaling',
@@ -116,106 +170,203 @@ export const callMachine = setup({
           on: {
             'signal.roomFull': {
               target: '#call.roomFull',
-              actions: assign({ problem: ({ event }) => event.message }),
+              actions: [assign({ problem: ({ event }) => event.message }), 'forgetCall'],
             },
             'signal.lost': {
               target: '#call.signalingLost',
               actions: assign({ problem: ({ event }) => event.reason }),
             },
           },
-          initial: 'joining',
           states: {
-            joining: {
-              on: {
-                'signal.welcome': [
-                  {
-                    // The later joiner is the polite peer and makes the offer (PROTOCOL.md, Rooms).
-                    guard: 'othersAlreadyThere',
-                    target: 'call',
-                    actions: assign({
-                      selfId: ({ event }) => event.selfId,
-                      iceServers: ({ event }) => event.iceServers,
-                      remote: ({ event }) => event.peers[0] ?? null,
-                      polite: true,
-                    }),
-                  },
-                  {
-                    target: 'waiting',
-                    actions: assign({
-                      selfId: ({ event }) => event.selfId,
-                      iceServers: ({ event }) => event.iceServers,
-                    }),
-                  },
-                ],
-              },
-            },
-            waiting: {
-              on: {
-                'signal.peerJoined': {
-                  target: 'call',
-                  actions: assign({ remote: ({ event }) => event.peer, polite: false }),
-                },
-              },
-            },
             call: {
-              invoke: {
-                id: 'peerConnection',
-                src: 'peerConnection',
-                input: ({ context }) => ({ polite: context.polite, iceServers: context.iceServers }),
-              },
-              exit: 'hideRemoteVideo',
-              on: {
-                'signal.peerLeft': {
-                  guard: 'remoteLeft',
-                  target: 'waiting',
-                  actions: assign({ remote: null, peerLeft: true }),
-                },
-                'signal.description': {
-                  guard: 'fromRemote',
-                  actions: sendTo('peerConnection', ({ event }) => ({
-                    type: 'remote.description',
-                    description: event.description,
-                  })),
-                },
-                'signal.candidate': {
-                  guard: 'fromRemote',
-                  actions: sendTo('peerConnection', ({ event }) => ({
-                    type: 'remote.candidate',
-                    candidate: event.candidate,
-                  })),
-                },
-                'peer.description': {
-                  actions: sendTo('signaling', ({ context, event }) => ({
-                    type: 'send.description',
-                    to: context.remote?.peer_id ?? '',
-                    description: event.description,
-                  })),
-                },
-                'peer.candidate': {
-                  actions: sendTo('signaling', ({ context, event }) => ({
-                    type: 'send.candidate',
-                    to: context.remote?.peer_id ?? '',
-                    candidate: event.candidate,
-                  })),
-                },
-                'peer.track': { actions: 'showRemoteVideo' },
-                'peer.failed': {
-                  target: '#call.failed',
-                  actions: assign({ problem: ({ event }) => event.detail }),
-                },
-              },
-              initial: 'negotiating',
+              initial: 'joining',
               states: {
-                negotiating: {
-                  on: { 'peer.connected': 'connected' },
+                joining: {
+                  on: {
+                    'signal.welcome': [
+                      {
+                        // The later joiner is the polite peer and makes the offer (PROTOCOL.md, Rooms).
+                        guard: 'othersAlreadyThere',
+                        target: 'inCall',
+                        actions: assign({
+                          selfId: ({ event }) => event.selfId,
+                          iceServers: ({ event }) => event.iceServers,
+                          remote: ({ event }) => event.peers[0] ?? null,
+                          polite: true,
+                        }),
+                      },
+                      {
+                        target: 'waiting',
+                        actions: assign({
+                          selfId: ({ event }) => event.selfId,
+                          iceServers: ({ event }) => event.iceServers,
+                        }),
+                      },
+                    ],
+                  },
                 },
-                connected: {
-                  on: { 'peer.disconnected': 'interrupted' },
+                waiting: {
+                  on: {
+                    'signal.peerJoined': {
+                      target: 'inCall',
+                      actions: assign({ remote: ({ event }) => event.peer, polite: false }),
+                    },
+                    // Back after a reconnect, and someone came in meanwhile: call them.
+                    'signal.welcome': [
+                      {
+                        guard: 'othersAlreadyThere',
+                        target: 'inCall',
+                        actions: ['noteSelfId', 'rebindToFirstPeer', assign({ polite: true })],
+                      },
+                      { actions: 'noteSelfId' },
+                    ],
+                  },
                 },
-                // ICE lost the path but has not given up; it often comes back by itself.
-                interrupted: {
-                  on: { 'peer.connected': 'connected' },
+                inCall: {
+                  invoke: {
+                    id: 'peerConnection',
+                    src: 'peerConnection',
+                    input: ({ context }) => ({
+                      polite: context.polite,
+                      iceServers: context.iceServers,
+                      initialDescription: context.pendingDescription,
+                    }),
+                  },
+                  exit: 'hideRemoteVideo',
+                  on: {
+                    'signal.peerLeft': {
+                      guard: 'remoteLeft',
+                      target: 'waiting',
+                      actions: assign({ remote: null, peerLeft: true }),
+                    },
+                    'signal.welcome': [
+                      // A resumed seat: the same call, nothing to change.
+                      { guard: 'remoteStillThere', actions: 'noteSelfId' },
+                      // The media never stopped while the server was away, so the same peer
+                      // connection carries on with the other person under their new id.
+                      { guard: 'othersAlreadyThere', actions: ['noteSelfId', 'rebindToFirstPeer'] },
+                      { actions: ['noteSelfId', 'markRemoteAway'] },
+                    ],
+                    'signal.peerJoined': { guard: 'remoteAway', actions: 'rebindToNewcomer' },
+                    'signal.description': {
+                      guard: 'fromRemote',
+                      actions: sendTo('peerConnection', ({ event }) => ({
+                        type: 'remote.description',
+                        description: event.description,
+                      })),
+                    },
+                    'signal.candidate': {
+                      guard: 'fromRemote',
+                      actions: sendTo('peerConnection', ({ event }) => ({
+                        type: 'remote.candidate',
+                        candidate: event.candidate,
+                      })),
+                    },
+                    'peer.description': {
+                      guard: 'remoteKnown',
+                      actions: sendTo('signaling', ({ context, event }) => ({
+                        type: 'send.description',
+                        to: context.remote?.peer_id ?? '',
+                        description: event.description,
+                      })),
+                    },
+                    'peer.candidate': {
+                      guard: 'remoteKnown',
+                      actions: sendTo('signaling', ({ context, event }) => ({
+                        type: 'send.candidate',
+                        to: context.remote?.peer_id ?? '',
+                        candidate: event.candidate,
+                      })),
+                    },
+                    'peer.track': { actions: 'showRemoteVideo' },
+                    // The other side started over (a reload, a rebuilt connection): so do we,
+                    // from the description it sent.
+                    'peer.rejected': [
+                      {
+                        guard: 'canRebuild',
+                        target: IN_CALL,
+                        reenter: true,
+                        actions: assign({
+                          pendingDescription: ({ event }) => (event.description.type === 'offer' ? event.description : null),
+                          rebuilds: ({ context }) => context.rebuilds + 1,
+                        }),
+                      },
+                      {
+                        target: '#call.failed',
+                        actions: assign({
+                          problem: 'The call could not be set up again with the other person. Press Try again.',
+                        }),
+                      },
+                    ],
+                  },
+                  initial: 'negotiating',
+                  states: {
+                    negotiating: {
+                      // Not on inCall's entry: that runs before the invoke reads its input, so the
+                      // new peer connection would never get the description it must start from.
+                      entry: assign({ pendingDescription: null }),
+                      on: { 'peer.connected': 'connected', 'peer.failed': 'restarting' },
+                      after: { connectTimeout: 'restarting' },
+                    },
+                    connected: {
+                      entry: assign({ rebuilds: 0 }),
+                      on: {
+                        'peer.disconnected': 'interrupted',
+                        'peer.failed': 'restarting',
+                      },
+                    },
+                    // ICE lost the path but has not given up; it often comes back by itself.
+                    interrupted: {
+                      on: {
+                        'peer.connected': 'connected',
+                        'peer.failed': 'restarting',
+                      },
+                      after: { iceGrace: 'restarting' },
+                    },
+                    // An ICE restart: the impolite peer asks for it, the polite one answers.
+                    restarting: {
+                      entry: 'askForIceRestart',
+                      on: {
+                        'peer.connected': 'connected',
+                        // Candidates sent while the server was away may be lost: ask again. These
+                        // shadow inCall's handlers, so they rebind the other person the same way first.
+                        'signal.welcome': [
+                          { guard: 'remoteStillThere', actions: ['noteSelfId', 'askForIceRestart'] },
+                          { guard: 'othersAlreadyThere', actions: ['noteSelfId', 'rebindToFirstPeer', 'askForIceRestart'] },
+                          // Nobody to restart with yet: ask when they come back.
+                          { actions: ['noteSelfId', 'markRemoteAway'] },
+                        ],
+                        'signal.peerJoined': { guard: 'remoteAway', actions: ['rebindToNewcomer', 'askForIceRestart'] },
+                      },
+                      after: {
+                        restartTimeout: [
+                          {
+                            guard: 'canRebuild',
+                            target: IN_CALL,
+                            reenter: true,
+                            actions: assign({ rebuilds: ({ context }) => context.rebuilds + 1 }),
+                          },
+                          {
+                            target: '#call.failed',
+                            actions: assign({
+                              problem:
+                                'The connection to the other person could not be restored. Check both networks, then press Try again.',
+                            }),
+                          },
+                        ],
+                      },
+                    },
+                  },
                 },
+              },
+            },
+            // The link to the server. While it is down the call goes on; messages wait.
+            server: {
+              initial: 'connecting',
+              states: {
+                connecting: { on: { 'signal.welcome': 'online' } },
+                online: { on: { 'signal.disconnected': 'reconnecting' } },
+                reconnecting: { on: { 'signal.welcome': 'online' } },
               },
             },
           },

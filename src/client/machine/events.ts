@@ -20,7 +20,9 @@ export type SignalEvent =
   | { type: 'signal.candidate'; from: string; candidate: IceCandidate | null }
   | { type: 'signal.roomFull'; message: string }
   | { type: 'signal.error'; code: string; message: string }
-  | { type: 'signal.lost'; reason: string };
+  | { type: 'signal.lost'; reason: string }
+  /** The link dropped after a successful join; the signaling actor is reconnecting. */
+  | { type: 'signal.disconnected' };
 
 /** From the peer connection: what to send to the other side, and how the link is doing. */
 export type PeerEvent =
@@ -29,7 +31,9 @@ export type PeerEvent =
   | { type: 'peer.track' }
   | { type: 'peer.connected' }
   | { type: 'peer.disconnected' }
-  | { type: 'peer.failed'; detail: string };
+  | { type: 'peer.failed' }
+  /** A description from the other side could not be applied: they started a new session. */
+  | { type: 'peer.rejected'; description: SessionDescription; detail: string };
 
 export type CallEvent = UserEvent | MediaEvent | SignalEvent | PeerEvent;
 
@@ -41,7 +45,8 @@ export type SignalingCommand =
 /** What the machine hands the peer-connection actor from the other side. */
 export type PeerCommand =
   | { type: 'remote.description'; description: SessionDescription }
-  | { type: 'remote.candidate'; candidate: IceCandidate | null };
+  | { type: 'remote.candidate'; candidate: IceCandidate | null }
+  | { type: 'restartIce' };
 
 export interface SignalingInput {
   room: string;
@@ -52,4 +57,6 @@ export interface PeerInput {
   /** The polite peer yields on glare (W3C perfect negotiation); it is the later joiner. */
   polite: boolean;
   iceServers: IceServerConfig[];
+  /** An offer from the other side to start from (when rebuilding after they started over). */
+  initialDescription: SessionDescription | null;
 }

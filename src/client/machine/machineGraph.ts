@@ -18,6 +18,8 @@ export interface ChartState {
   childIds: string[];
   /** The child entered by default, for compound states. */
   initialId: string | null;
+  /** Whether the children are parallel regions, all active at once. */
+  parallel: boolean;
 }
 
 export interface ChartTransition {
@@ -25,6 +27,8 @@ export interface ChartTransition {
   id: string;
   sourceId: string;
   event: string;
+  /** The event as people read it: a timer `xstate.after.iceGrace.call.…` reads `after iceGrace`. */
+  label: string;
   /** Empty for a transition that only runs actions and stays in the state. */
   targetIds: string[];
   guard: string | null;
@@ -50,6 +54,13 @@ function guardName(guard: unknown): string | null {
   return guard ? 'guard' : null;
 }
 
+/** XState names a delayed transition's event `xstate.after.<delay>.<state id>`. */
+function eventLabel(event: string, stateId: string): string {
+  const prefix = 'xstate.after.';
+  const suffix = `.${stateId}`;
+  return event.startsWith(prefix) && event.endsWith(suffix) ? `after ${event.slice(prefix.length, -suffix.length)}` : event;
+}
+
 export function machineGraph(machine: AnyStateMachine): MachineGraph {
   const states = new Map<string, ChartState>();
   const transitions: ChartTransition[] = [];
@@ -64,6 +75,7 @@ export function machineGraph(machine: AnyStateMachine): MachineGraph {
       parentId,
       childIds: children.map((child) => child.id),
       initialId: node.type === 'compound' ? (node.initial.target[0]?.id ?? null) : null,
+      parallel: node.type === 'parallel',
     });
     for (const [event, list] of node.transitions) {
       events.add(event);
@@ -72,6 +84,7 @@ export function machineGraph(machine: AnyStateMachine): MachineGraph {
           id: transitionId(transition),
           sourceId: node.id,
           event,
+          label: eventLabel(event, node.id),
           targetIds: (transition.target ?? []).map((target: StateNodeLike) => target.id),
           guard: guardName(transition.guard),
         });

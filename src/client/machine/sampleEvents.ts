@@ -36,12 +36,17 @@ export function sampleEvents(context: CallContext): SampleEvent[] {
     { label: 'signal.candidate', event: { type: 'signal.candidate', from: remote, candidate: CANDIDATE } },
     { label: 'signal.roomFull', event: { type: 'signal.roomFull', message: 'This call is full (simulated).' } },
     { label: 'signal.error', event: { type: 'signal.error', code: 'UNKNOWN_PEER', message: 'No such peer (simulated).' } },
+    { label: 'signal.disconnected', event: { type: 'signal.disconnected' } },
     { label: 'signal.lost', event: { type: 'signal.lost', reason: 'The connection to the call server was lost (simulated).' } },
     { label: 'peer.description', event: { type: 'peer.description', description: OFFER } },
     { label: 'peer.candidate', event: { type: 'peer.candidate', candidate: CANDIDATE } },
     { label: 'peer.track', event: { type: 'peer.track' } },
     { label: 'peer.connected', event: { type: 'peer.connected' } },
     { label: 'peer.disconnected', event: { type: 'peer.disconnected' } },
-    { label: 'peer.failed', event: { type: 'peer.failed', detail: 'No network path (simulated).' } },
+    { label: 'peer.failed', event: { type: 'peer.failed' } },
+    {
+      label: 'peer.rejected',
+      event: { type: 'peer.rejected', description: OFFER, detail: 'The other side started a new session (simulated).' },
+    },
   ];
 }

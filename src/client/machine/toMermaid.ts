@@ -39,9 +39,11 @@ export function toMermaid(graph: MachineGraph): string {
   const body = (state: ChartState, depth: number) => {
     const indent = '  '.repeat(depth);
     if (state.initialId !== null) lines.push(`${indent}[*] --> ${idOf(state.initialId)}`);
-    for (const childId of state.childIds) {
+    state.childIds.forEach((childId, index) => {
       const child = graph.states.get(childId);
-      if (!child) continue;
+      if (!child) return;
+      // Mermaid draws the regions of a parallel state as lanes separated by `--`.
+      if (state.parallel && index > 0) lines.push(`${indent}--`);
       const declaration = `${indent}state "${clean(child.key)}" as ${idOf(child.id)}`;
       if (child.childIds.length === 0) {
         lines.push(declaration);
@@ -50,7 +52,7 @@ export function toMermaid(graph: MachineGraph): string {
         body(child, depth + 1);
         lines.push(`${indent}}`);
       }
-    }
+    });
   };
   const root = graph.states.get(graph.rootId);
   if (root && drawRoot) {
@@ -64,7 +66,7 @@ export function toMermaid(graph: MachineGraph): string {
   // Every transition at the top level: Mermaid places a state in the block where it is first
   // declared, and an edge written inside a block would pull a state declared elsewhere into it.
   const label = (transition: ChartTransition) =>
-    clean(transition.guard === null ? transition.event : `${transition.event} [${transition.guard}]`);
+    clean(transition.guard === null ? transition.label : `${transition.label} [${transition.guard}]`);
   for (const transition of graph.transitions) {
     const source = idOf(transition.sourceId);
     // A transition without a target only runs actions; a self-loop keeps it visible.

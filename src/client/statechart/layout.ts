@@ -53,7 +53,7 @@ function targetNamer(graph: MachineGraph) {
 export function transitionLabel(transition: ChartTransition, name: (id: string) => string): string {
   const guard = transition.guard ? ` [${transition.guard}]` : '';
   const target = transition.targetIds.length ? ` → ${transition.targetIds.map(name).join(', ')}` : ' ↺';
-  return `${transition.event}${guard}${target}`;
+  return `${transition.label}${guard}${target}`;
 }
 
 /** Is `id` the state `ancestor` or inside it? */

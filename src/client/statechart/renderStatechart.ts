@@ -14,8 +14,8 @@ function svg<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<s
 
 export interface StatechartDrawing {
   element: SVGSVGElement;
-  /** `activeIds`: every active state, ancestors included; `leafId`: the current state. */
-  showActive(activeIds: ReadonlySet<string>, leafId: string): void;
+  /** `activeIds`: every active state, ancestors included; `leafIds`: the current states (one per region). */
+  showActive(activeIds: ReadonlySet<string>, leafIds: ReadonlySet<string>): void;
   showTaken(transitionId: string | null): void;
 }
 
@@ -43,7 +43,10 @@ export function renderStatechart(root: StateBox, title: string): StatechartDrawi
 
   for (const box of allBoxes(root)) {
     boxes.set(box.state.id, box);
-    const group = svg('g', { class: 'state', 'data-state': box.state.path || box.state.id });
+    const parent = box.state.parentId === null ? undefined : boxes.get(box.state.parentId);
+    // Regions of a parallel state run at once; a dashed border tells them from exclusive states.
+    const kind = parent?.state.parallel ? 'state region' : 'state';
+    const group = svg('g', { class: kind, 'data-state': box.state.path || box.state.id });
     const rect = svg('rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: 8 });
     const name = svg('text', { x: box.x + 8, y: box.y + 14, class: 'state-name' });
     name.textContent = box.state.parentId === null ? box.state.id : box.state.key;
@@ -65,10 +68,10 @@ export function renderStatechart(root: StateBox, title: string): StatechartDrawi
 
   return {
     element,
-    showActive(activeIds, leafId) {
+    showActive(activeIds, leafIds) {
       for (const [id, group] of groups) {
         group.classList.toggle('active', activeIds.has(id));
-        if (id === leafId) group.setAttribute('aria-current', 'true');
+        if (leafIds.has(id)) group.setAttribute('aria-current', 'true');
         else group.removeAttribute('aria-current');
       }
     },

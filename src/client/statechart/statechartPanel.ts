@@ -18,15 +18,30 @@ export interface StatechartPanel {
   graph: MachineGraph;
 }
 
-function activeIds(graph: MachineGraph, path: string) {
+/** The active states (ancestors included) and the current leaves, one per parallel region. */
+function activeIds(graph: MachineGraph, leafPaths: string[]) {
   const byPath = new Map([...graph.states.values()].map((state) => [state.path, state.id]));
-  const parts = path.split('.');
   const ids = new Set<string>([graph.rootId]);
-  for (let i = 1; i <= parts.length; i += 1) {
-    const id = byPath.get(parts.slice(0, i).join('.'));
-    if (id) ids.add(id);
+  const leaves = new Set<string>();
+  for (const path of leafPaths) {
+    const parts = path.split('.');
+    for (let i = 1; i <= parts.length; i += 1) {
+      const id = byPath.get(parts.slice(0, i).join('.'));
+      if (id) ids.add(id);
+    }
+    const leaf = byPath.get(path);
+    if (leaf) leaves.add(leaf);
   }
-  return { ids, leaf: byPath.get(path) ?? graph.rootId };
+  return { ids, leaves };
+}
+
+/** What changed between two state strings, e.g. `…call.inCall.negotiating → …call.inCall.connected`. */
+function describeMove(from: string, to: string): string {
+  const before = from.split(' ');
+  const after = to.split(' ');
+  const left = before.filter((path) => !after.includes(path));
+  const entered = after.filter((path) => !before.includes(path));
+  return left.length || entered.length ? `${left.join(', ')} → ${entered.join(', ')}` : `stays in ${to}`;
 }
 
 const clock = (date: Date) =>
@@ -43,15 +58,15 @@ export function createStatechartPanel(container: HTMLElement, machine: AnyStateM
   let followed: unknown = null;
   let previous: string | null = null;
 
-  const addLogEntry = (event: string, from: string, to: string) => {
+  const addLogEntry = (event: string, move: string) => {
     const item = document.createElement('li');
     const time = document.createElement('time');
     time.textContent = clock(new Date());
     const name = document.createElement('strong');
     name.textContent = event;
-    const move = document.createElement('span');
-    move.textContent = from === to ? `stays in ${to}` : `${from} → ${to}`;
-    item.append(time, ' ', name, ' ', move);
+    const step = document.createElement('span');
+    step.textContent = move;
+    item.append(time, ' ', name, ' ', step);
     log.prepend(item);
     while (log.children.length > LOG_LIMIT) log.lastElementChild?.remove();
   };
@@ -73,10 +88,10 @@ export function createStatechartPanel(container: HTMLElement, machine: AnyStateM
         const snapshot = inspection.snapshot as { value?: unknown };
         if (snapshot.value === undefined) return;
         const now = stateToString(snapshot.value as Parameters<typeof stateToString>[0]);
-        const { ids, leaf } = activeIds(graph, now);
-        drawing.showActive(ids, leaf);
+        const { ids, leaves } = activeIds(graph, now.split(' '));
+        drawing.showActive(ids, leaves);
         const event = inspection.event.type;
-        if (previous !== null && !event.startsWith('xstate.')) addLogEntry(event, previous, now);
+        if (previous !== null && !event.startsWith('xstate.')) addLogEntry(event, describeMove(previous, now));
         previous = now;
       }
     },

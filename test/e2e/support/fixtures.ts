@@ -14,12 +14,12 @@ export interface CallServer {
   app: FastifyInstance;
 }
 
-export async function startServer(options: AppOptions = {}): Promise<CallServer> {
+export async function startServer(options: AppOptions = {}, host = '127.0.0.1'): Promise<CallServer> {
   const app = await buildApp({ clientDir, ...options });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: 0, host });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('The server has no TCP address.');
-  return { url: `http://127.0.0.1:${address.port}`, app };
+  return { url: `http://${host}:${address.port}`, app };
 }
 
 export const test = base.extend<{ server: CallServer }>({
@@ -58,12 +58,56 @@ export function roomOf(page: Page): string {
 export async function expectRemoteVideoMoving(page: Page): Promise<void> {
   const remote = page.locator('#remote-video');
   await expect(remote).toBeVisible();
-  await expect.poll(() => remote.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+  // On failure, say what the element had: paused? which tracks, muted or ended?
+  const describe = () =>
+    remote.evaluate((v: HTMLVideoElement) => {
+      const stream = v.srcObject as MediaStream | null;
+      const tracks = stream?.getTracks().map((t) => `${t.kind}:${t.readyState}${t.muted ? ':muted' : ''}`) ?? [];
+      return `readyState=${v.readyState} paused=${v.paused} tracks=[${tracks.join(' ')}]`;
+    });
+  try {
+    await expect.poll(() => remote.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+  } catch (error) {
+    throw new Error(`The remote video shows no frames: ${await describe()}`, { cause: error });
+  }
   const before = await remote.evaluate((v: HTMLVideoElement) => v.currentTime);
   await expect
     .poll(() => remote.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 })
     .toBeGreaterThan(before + 0.3);
 }
 
-export const CONNECTED = 'active.room.call.connected';
-export const WAITING = 'active.room.waiting';
+/** Matches a state string (every active leaf path, space-separated) that includes `path`. */
+export const inState = (path: string) => new RegExp(`(^| )${path.replaceAll('.', '\\.')}( |$)`);
+export const CONNECTED = inState('active.room.call.inCall.connected');
+export const WAITING = inState('active.room.call.waiting');
+export const RECONNECTING = inState('active.room.server.reconnecting');
+
+/** Records every state the page's call machine passes through, from page load. */
+export async function recordStates(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { seenStates: string[] }).seenStates = seen;
+    const note = () => {
+      const state = document.body.dataset.callState ?? '';
+      if (seen.at(-1) !== state) seen.push(state);
+    };
+    note();
+    new MutationObserver(note).observe(document.body, { attributes: true, attributeFilter: ['data-call-state'] });
+  });
+}
+
+export const seenStates = (page: Page) => page.evaluate(() => (window as unknown as { seenStates: string[] }).seenStates);
+
+/** Two people in a connected call, Alice first in the room. */
+export async function connectedPair(browser: Browser, url: string, room: string) {
+  const alice = await openPerson(browser, `${url}/?room=${room}`);
+  await alice.getByRole('button', { name: 'Start' }).click();
+  await expectState(alice, WAITING);
+  const bob = await openPerson(browser, `${url}/?room=${room}`);
+  await bob.getByRole('button', { name: 'Start' }).click();
+  await expectState(alice, CONNECTED);
+  await expectState(bob, CONNECTED);
+  await expectRemoteVideoMoving(alice);
+  await expectRemoteVideoMoving(bob);
+  return { alice, bob };
+}

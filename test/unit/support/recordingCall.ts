@@ -1,9 +1,10 @@
 /**
  * The call machine with fake effects that write one timeline of everything that happened: the
- * events the test sent and each start, stop, command and message of the camera, signaling and
- * peer-connection actors, and the view actions; plus which transitions the machine took.
+ * events the test sent, the time it let pass, each start, stop, command and message of the
+ * camera, signaling and peer-connection actors, and the view and session actions; plus which
+ * transitions the machine took. Time is a simulated clock that moves only when told to.
  */
-import { createActor, fromCallback, type EventObject } from 'xstate';
+import { createActor, fromCallback, SimulatedClock, type EventObject } from 'xstate';
 import { callMachine, type CallInput } from '../../../src/client/machine/callMachine.js';
 import type {
   CallEvent,
@@ -17,9 +18,12 @@ import { transitionId } from '../../../src/client/machine/machineGraph.js';
 
 export type Effect = 'camera' | 'signaling' | 'peer';
 export type ViewAction = 'showSelfView' | 'hideSelfView' | 'showRemoteVideo' | 'hideRemoteVideo';
+export type SessionAction = 'rememberCall' | 'forgetCall';
 
 export type Entry =
   | { kind: 'sent'; event: CallEvent }
+  /** The test moved the clock on by `ms`. */
+  | { kind: 'elapsed'; ms: number }
   | { kind: 'start'; effect: 'camera' }
   | { kind: 'start'; effect: 'signaling'; input: SignalingInput }
   | { kind: 'start'; effect: 'peer'; input: PeerInput }
@@ -28,61 +32,80 @@ export type Entry =
   | { kind: 'peer.command'; command: PeerCommand }
   /** What the fake peer connection told the machine by itself. */
   | { kind: 'peer.said'; event: PeerEvent }
-  | { kind: 'view'; action: ViewAction };
+  | { kind: 'view'; action: ViewAction }
+  | { kind: 'session'; action: SessionAction };
 
 export const FAKE_OFFER = { type: 'offer' as const, sdp: 'v=0\r\n(fake local offer)\r\n' };
 export const FAKE_ANSWER = { type: 'answer' as const, sdp: 'v=0\r\n(fake local answer)\r\n' };
+export const FAKE_RESTART_OFFER = { type: 'offer' as const, sdp: 'v=0\r\n(fake ICE-restart offer)\r\n' };
+
+/** Each running call's timeline, found by its actor system (which the fakes and actions are given). */
+const timelines = new WeakMap<object, Entry[]>();
+const recordIn = (system: object, entry: Entry) => timelines.get(system)?.push(entry);
+
+/**
+ * The machine with the recording fakes, built once: `provide()` builds the whole state tree
+ * again, which would cost more than a replay itself.
+ */
+const recordingMachine = callMachine.provide({
+  actors: {
+    camera: fromCallback<EventObject, unknown>(({ system }) => {
+      recordIn(system, { kind: 'start', effect: 'camera' });
+      return () => recordIn(system, { kind: 'stop', effect: 'camera' });
+    }),
+    signaling: fromCallback<SignalingCommand, SignalingInput>(({ input, receive, system }) => {
+      recordIn(system, { kind: 'start', effect: 'signaling', input });
+      receive((command) => recordIn(system, { kind: 'signaling.command', command }));
+      return () => recordIn(system, { kind: 'stop', effect: 'signaling' });
+    }),
+    // Like the real one: an offer from the other side is answered, whether it is handed over
+    // later or comes as the initial description of a rebuilt connection (the polite peer rolls
+    // its own back; the impolite one never offers first); otherwise the polite peer offers as
+    // soon as it starts. An ICE restart is a new offer.
+    peerConnection: fromCallback<PeerCommand, PeerInput>(({ input, receive, sendBack, system }) => {
+      recordIn(system, { kind: 'start', effect: 'peer', input });
+      const say = (event: PeerEvent) => {
+        recordIn(system, { kind: 'peer.said', event });
+        sendBack(event);
+      };
+      receive((command) => {
+        recordIn(system, { kind: 'peer.command', command });
+        if (command.type === 'remote.description' && command.description.type === 'offer') {
+          say({ type: 'peer.description', description: FAKE_ANSWER });
+        }
+        if (command.type === 'restartIce') say({ type: 'peer.description', description: FAKE_RESTART_OFFER });
+      });
+      if (input.initialDescription?.type === 'offer') say({ type: 'peer.description', description: FAKE_ANSWER });
+      else if (input.polite) say({ type: 'peer.description', description: FAKE_OFFER });
+      return () => recordIn(system, { kind: 'stop', effect: 'peer' });
+    }),
+  },
+  actions: {
+    showSelfView: ({ system }) => recordIn(system, { kind: 'view', action: 'showSelfView' }),
+    hideSelfView: ({ system }) => recordIn(system, { kind: 'view', action: 'hideSelfView' }),
+    showRemoteVideo: ({ system }) => recordIn(system, { kind: 'view', action: 'showRemoteVideo' }),
+    hideRemoteVideo: ({ system }) => recordIn(system, { kind: 'view', action: 'hideRemoteVideo' }),
+    rememberCall: ({ system }) => recordIn(system, { kind: 'session', action: 'rememberCall' }),
+    forgetCall: ({ system }) => recordIn(system, { kind: 'session', action: 'forgetCall' }),
+  },
+});
 
 export function startRecordedCall(input: CallInput) {
   const timeline: Entry[] = [];
   const taken = new Set<string>();
   const record = (entry: Entry) => timeline.push(entry);
 
-  const machine = callMachine.provide({
-    actors: {
-      camera: fromCallback<EventObject, unknown>(() => {
-        record({ kind: 'start', effect: 'camera' });
-        return () => record({ kind: 'stop', effect: 'camera' });
-      }),
-      signaling: fromCallback<SignalingCommand, SignalingInput>(({ input, receive }) => {
-        record({ kind: 'start', effect: 'signaling', input });
-        receive((command) => record({ kind: 'signaling.command', command }));
-        return () => record({ kind: 'stop', effect: 'signaling' });
-      }),
-      // Like the real one: the polite peer offers as soon as it starts, and an offer from the
-      // other side is answered (the polite peer rolls its own back; the impolite one never offers).
-      peerConnection: fromCallback<PeerCommand, PeerInput>(({ input, receive, sendBack }) => {
-        record({ kind: 'start', effect: 'peer', input });
-        const say = (event: PeerEvent) => {
-          record({ kind: 'peer.said', event });
-          sendBack(event);
-        };
-        receive((command) => {
-          record({ kind: 'peer.command', command });
-          if (command.type === 'remote.description' && command.description.type === 'offer') {
-            say({ type: 'peer.description', description: FAKE_ANSWER });
-          }
-        });
-        if (input.polite) say({ type: 'peer.description', description: FAKE_OFFER });
-        return () => record({ kind: 'stop', effect: 'peer' });
-      }),
-    },
-    actions: {
-      showSelfView: () => record({ kind: 'view', action: 'showSelfView' }),
-      hideSelfView: () => record({ kind: 'view', action: 'hideSelfView' }),
-      showRemoteVideo: () => record({ kind: 'view', action: 'showRemoteVideo' }),
-      hideRemoteVideo: () => record({ kind: 'view', action: 'hideRemoteVideo' }),
-    },
-  });
-
-  const actor = createActor(machine, {
+  const clock = new SimulatedClock();
+  const actor = createActor(recordingMachine, {
     input,
+    clock,
     inspect: (inspection) => {
       // Only the call machine itself takes transitions; the fakes are callbacks.
       if (inspection.type !== '@xstate.microstep' || inspection.actorRef.sessionId !== inspection.rootId) return;
       for (const definition of inspection._transitions) taken.add(transitionId(definition));
     },
   });
+  timelines.set(actor.system, timeline);
   actor.start();
 
   return {
@@ -93,6 +116,11 @@ export function startRecordedCall(input: CallInput) {
     send(event: CallEvent) {
       record({ kind: 'sent', event });
       actor.send(event);
+    },
+    /** Lets `ms` pass: the machine's timers that are due fire. */
+    advance(ms: number) {
+      record({ kind: 'elapsed', ms });
+      clock.increment(ms);
     },
   };
 }
