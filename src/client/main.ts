@@ -19,10 +19,19 @@ setUpPanelToggle(panelElement);
 const stage: MediaStage = { local: null, remote: null };
 const simulate = new URL(window.location.href).searchParams.has('simulate');
 
+/** Reading `sessionStorage` throws where the browser blocks storage; the call works without it. */
+function sessionStorageOrNull(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
 function startCall(): void {
   const link = roomFromLocation(window.location, window.history);
   const view = createCallView(document, stage, link.url);
-  const session = createCallSession(window.sessionStorage, link.room);
+  const session = createCallSession(sessionStorageOrNull(), link.room);
   const signalingUrl = new URL(SIGNALING_PATH, window.location.href);
   signalingUrl.protocol = signalingUrl.protocol === 'https:' ? 'wss:' : 'ws:';
   const machine = callMachine.provide({

@@ -31,6 +31,12 @@ export function createCallSession(storage: Storage | null, room: string): CallSe
     saveResumeToken: (token) => write({ ...read(), token }),
     wasInCall: () => read().inCall === true,
     markInCall: () => write({ ...read(), inCall: true }),
-    forget: () => storage?.removeItem(key),
+    forget: () => {
+      try {
+        storage?.removeItem(key);
+      } catch {
+        // As above: without storage there is nothing to forget.
+      }
+    },
   };
 }
