@@ -32,7 +32,8 @@ function recordTimeline() {
   }, true);
   document.addEventListener('DOMContentLoaded', () => {
     new MutationObserver(() => {
-      if (document.body.dataset.callState === 'active.room.call.connected') timeline.connected ??= now();
+      const states = (document.body.dataset.callState ?? '').split(' ');
+      if (states.includes('active.room.call.inCall.connected')) timeline.connected ??= now();
     }).observe(document.body, { attributes: true, attributeFilter: ['data-call-state'] });
     document.getElementById('remote-video')?.addEventListener('resize', (event) => {
       if ((event.target as HTMLVideoElement).videoWidth > 0) timeline.firstFrame ??= now();
@@ -60,7 +61,11 @@ async function oneCall(browser: Browser, base: string, n: number) {
   const room = `bench-${n}-${Date.now()}`;
   const alice = await person(browser, `${base}/?room=${room}`);
   await alice.click('#start');
-  await alice.waitForSelector('body[data-call-state="active.room.waiting"]', { timeout: TIMEOUT });
+  await alice.waitForFunction(
+    () => (document.body.dataset.callState ?? '').split(' ').includes('active.room.call.waiting'),
+    undefined,
+    { timeout: TIMEOUT },
+  );
   const bob = await person(browser, `${base}/?room=${room}`);
   await bob.click('#start');
   for (const page of [alice, bob]) {
