@@ -2,12 +2,15 @@
  * Builds the server: the call page, the signaling socket and the health check. It never reads
  * the environment and never listens, so tests and `main.ts` build it the same way.
  */
+import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { CLOSE_GOING_AWAY, MAX_FRAME_BYTES } from '../shared/limits.js';
+import { DEFAULTS } from './defaults.js';
 import type { IceServerConfig } from '../shared/messages.js';
 import { createMemoryRoomRegistry, type RoomRegistry } from './rooms.js';
+import { helmetOptions } from './securityHeaders.js';
 import { signaling } from './signaling.js';
 
 export interface AppOptions {
@@ -17,6 +20,14 @@ export interface AppOptions {
   iceServers?: readonly IceServerConfig[];
   heartbeatIntervalMs?: number;
   allowedOrigins?: readonly string[];
+  /** How long a dropped peer's seat waits for a resume (PROTOCOL.md, Resume). */
+  resumeGraceMs?: number;
+  /** Frames a socket may send at once, and per second after that. */
+  rateLimitBurst?: number;
+  rateLimitPerSecond?: number;
+  maxSocketsPerIp?: number;
+  /** New rooms one client IP may create per minute. */
+  maxNewRoomsPerIp?: number;
   registry?: RoomRegistry;
   logger?: FastifyServerOptions['logger'];
 }
@@ -24,6 +35,8 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false });
 
+  // First, so its hooks see every route registered after it (and the /ws route can opt out).
+  await app.register(fastifyHelmet, helmetOptions);
   await app.register(fastifyWebsocket, {
     options: { maxPayload: MAX_FRAME_BYTES },
     errorHandler(error, socket, request) {
@@ -40,10 +53,17 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     },
   });
   await app.register(signaling, {
-    registry: options.registry ?? createMemoryRoomRegistry(options.roomCapacity ?? 2),
+    registry: options.registry ?? createMemoryRoomRegistry(options.roomCapacity ?? DEFAULTS.roomCapacity),
     iceServers: options.iceServers ?? [],
-    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 10_000,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs,
     allowedOrigins: options.allowedOrigins ?? [],
+    resumeGraceMs: options.resumeGraceMs ?? DEFAULTS.resumeGraceMs,
+    frameLimits: {
+      burst: options.rateLimitBurst ?? DEFAULTS.rateLimitBurst,
+      perSecond: options.rateLimitPerSecond ?? DEFAULTS.rateLimitPerSecond,
+    },
+    maxSocketsPerIp: options.maxSocketsPerIp ?? DEFAULTS.maxSocketsPerIp,
+    maxNewRoomsPerIp: options.maxNewRoomsPerIp ?? DEFAULTS.maxNewRoomsPerIp,
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

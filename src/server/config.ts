@@ -5,6 +5,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { IceServers, type IceServerConfig } from '../shared/messages.js';
 import { DEFAULT_PORT } from '../shared/limits.js';
+import { DEFAULTS } from './defaults.js';
 
 export interface ServerConfig {
   port: number;
@@ -14,6 +15,12 @@ export interface ServerConfig {
   heartbeatIntervalMs: number;
   /** Origins allowed to open the signaling socket besides the page's own. */
   allowedOrigins: string[];
+  resumeGraceMs: number;
+  rateLimitBurst: number;
+  rateLimitPerSecond: number;
+  maxSocketsPerIp: number;
+  /** Per minute. */
+  maxNewRoomsPerIp: number;
   logLevel: string;
 }
 
@@ -96,10 +103,15 @@ export function loadConfig(env: Env): ServerConfig {
   return {
     port: integer(env, 'PORT', DEFAULT_PORT, 0, 65535, 'the TCP port to listen on'),
     host,
-    roomCapacity: integer(env, 'ROOM_CAPACITY', 2, 2, 16, 'the number of people a room holds'),
+    roomCapacity: integer(env, 'ROOM_CAPACITY', DEFAULTS.roomCapacity, 2, 16, 'the number of people a room holds'),
     iceServers: iceServers(env),
-    heartbeatIntervalMs: integer(env, 'HEARTBEAT_INTERVAL_MS', 10_000, 1_000, 600_000, 'how often, in milliseconds, the server pings each socket'),
+    heartbeatIntervalMs: integer(env, 'HEARTBEAT_INTERVAL_MS', DEFAULTS.heartbeatIntervalMs, 1_000, 600_000, 'how often, in milliseconds, the server pings each socket'),
     allowedOrigins: origins(env),
+    resumeGraceMs: integer(env, 'RESUME_GRACE_MS', DEFAULTS.resumeGraceMs, 0, 600_000, "how long, in milliseconds, a dropped peer's seat is kept for it to resume (0: not at all)"),
+    rateLimitBurst: integer(env, 'RATE_LIMIT_BURST', DEFAULTS.rateLimitBurst, 10, 100_000, 'how many messages one socket may send at once'),
+    rateLimitPerSecond: integer(env, 'RATE_LIMIT_PER_SECOND', DEFAULTS.rateLimitPerSecond, 1, 100_000, 'how many messages a second one socket may keep sending'),
+    maxSocketsPerIp: integer(env, 'MAX_SOCKETS_PER_IP', DEFAULTS.maxSocketsPerIp, 1, 100_000, 'how many signaling sockets one client address may have open'),
+    maxNewRoomsPerIp: integer(env, 'MAX_NEW_ROOMS_PER_IP', DEFAULTS.maxNewRoomsPerIp, 1, 100_000, 'how many new rooms one client address may create per minute'),
     logLevel,
   };
 }

@@ -22,6 +22,11 @@ const app = await buildApp({
   iceServers: config.iceServers,
   heartbeatIntervalMs: config.heartbeatIntervalMs,
   allowedOrigins: config.allowedOrigins,
+  resumeGraceMs: config.resumeGraceMs,
+  rateLimitBurst: config.rateLimitBurst,
+  rateLimitPerSecond: config.rateLimitPerSecond,
+  maxSocketsPerIp: config.maxSocketsPerIp,
+  maxNewRoomsPerIp: config.maxNewRoomsPerIp,
   logger: { level: config.logLevel },
 });
 

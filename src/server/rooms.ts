@@ -12,11 +12,16 @@ export interface Seat {
   deliver(message: ServerMessage): void;
 }
 
-export type JoinOutcome = { ok: true; others: readonly Seat[] } | { ok: false; reason: 'ROOM_FULL' };
+export type JoinOutcome =
+  | { ok: true; others: readonly Seat[] }
+  // PEER_ID_TAKEN: a seat with that peer id is already in the room (the caller picks another id).
+  | { ok: false; reason: 'ROOM_FULL' | 'PEER_ID_TAKEN' };
 
 export interface RoomRegistry {
   /** Seats the peer if the room has space; the check and the seating are one step. */
   join(seat: Seat): JoinOutcome;
+  /** Whether the room exists, i.e. has at least one seat (held seats count). */
+  has(room: string): boolean;
   /** Frees the seat; returns the peers still in the room, to be told. */
   leave(seat: Seat): readonly Seat[];
   /** The other peers of the seat's room, in join order. */
@@ -34,6 +39,8 @@ export function createMemoryRoomRegistry(capacity: number): RoomRegistry {
     join(seat) {
       let room = rooms.get(seat.room);
       if (room && room.size >= capacity) return { ok: false, reason: 'ROOM_FULL' };
+      // Seating a second seat under one id would overwrite the first and break the count.
+      if (room?.has(seat.peerId)) return { ok: false, reason: 'PEER_ID_TAKEN' };
       const others = room ? [...room.values()] : [];
       if (!room) {
         room = new Map();
@@ -42,6 +49,9 @@ export function createMemoryRoomRegistry(capacity: number): RoomRegistry {
       room.set(seat.peerId, seat);
       peers += 1;
       return { ok: true, others };
+    },
+    has(room) {
+      return rooms.has(room);
     },
     leave(seat) {
       const room = rooms.get(seat.room);
@@ -62,4 +72,10 @@ export function createMemoryRoomRegistry(capacity: number): RoomRegistry {
       return { rooms: rooms.size, peers };
     },
   };
+}
+
+/** Frees the seat for good and tells the peers still in the room (after LEAVE or an expired hold). */
+export function vacateSeat(registry: RoomRegistry, seat: Seat): void {
+  const left: ServerMessage = { message_type: 'PEER_LEFT', content: { peer_id: seat.peerId } };
+  for (const other of registry.leave(seat)) other.deliver(left);
 }

@@ -1,75 +1,132 @@
 /**
  * What one signaling socket may do, as plain logic: parse each frame, answer bad input with a
- * coded ERROR, and otherwise join, relay or leave through the room registry. It knows nothing
- * of Fastify or WebSocket objects, so every rule is testable on its own.
+ * coded ERROR, and otherwise join (or resume), relay or leave through the room registry and the
+ * resume table. It knows nothing of Fastify or WebSocket objects, so every rule is testable on
+ * its own.
  */
 import type { ErrorCode } from '../shared/errorCodes.js';
-import type { ClientMessage, IceServerConfig, ServerMessage } from '../shared/messages.js';
+import type { ClientMessage, IceServerConfig, JoinContent, ServerMessage } from '../shared/messages.js';
 import { parseClientMessage } from '../shared/parseClientMessage.js';
-import type { RoomRegistry, Seat } from './rooms.js';
+import type { ResumeTable, Tenancy } from './resumeTable.js';
+import { vacateSeat, type RoomRegistry, type Seat } from './rooms.js';
 
 export interface SessionDeps {
   registry: RoomRegistry;
+  seats: ResumeTable;
   iceServers: readonly IceServerConfig[];
   newPeerId(): string;
-  newResumeToken(): string;
+  /** Asked only when a JOIN would create a room: whether this client may create one more now. */
+  mayCreateRoom(): boolean;
+}
+
+/** The socket, as far as a session needs it. */
+export interface SessionLink {
+  /** Sends now; false when the socket is no longer open. */
+  send(message: ServerMessage): boolean;
+  /** A newer socket resumed this one's seat: close this socket (the seat stays in the room). */
+  replaced(): void;
 }
 
 export interface SignalingSession {
   receiveText(raw: string): void;
   receiveBinary(): void;
-  /** The socket is gone: free the seat and tell the others. */
+  /** The frame was over the rate limit and dropped: say so. */
+  rateLimited(): void;
+  /** The socket is gone without LEAVE: hold the seat for a resume. */
   closed(): void;
 }
 
 const DEFAULT_NAME = 'Guest';
+/** Peer ids are random; a clash is next to impossible, but a clash must not seat two peers as one. */
+const PEER_ID_ATTEMPTS = 3;
 
-export function createSignalingSession(
-  send: (message: ServerMessage) => void,
-  deps: SessionDeps,
-): SignalingSession {
-  let seat: Seat | null = null;
+export function createSignalingSession(link: SessionLink, deps: SessionDeps): SignalingSession {
+  let tenancy: Tenancy | null = null;
+  const occupant = {
+    send: link.send,
+    evict() {
+      tenancy = null;
+      link.replaced();
+    },
+  };
 
   const fail = (code: ErrorCode, message: string) =>
-    send({ message_type: 'ERROR', content: { code, message } });
+    link.send({ message_type: 'ERROR', content: { code, message } });
 
-  function join(content: Extract<ClientMessage, { message_type: 'JOIN' }>['content']) {
-    if (seat) {
-      fail('ALREADY_JOINED', `This socket is already in room "${seat.room}"; send LEAVE before joining another room.`);
-      return;
-    }
-    const candidate: Seat = {
-      peerId: deps.newPeerId(),
-      name: content.name ?? DEFAULT_NAME,
-      room: content.room,
-      deliver: send,
-    };
-    const outcome = deps.registry.join(candidate);
-    if (!outcome.ok) {
-      fail('ROOM_FULL', `Room "${content.room}" is full; the call there already has everyone it can hold. Ask for a new link.`);
-      return;
-    }
-    seat = candidate;
-    send({
+  function welcome(seat: Seat, others: readonly Seat[], token: string) {
+    link.send({
       message_type: 'WELCOME',
       content: {
         peer_id: seat.peerId,
         room: seat.room,
-        peers: outcome.others.map((other) => ({ peer_id: other.peerId, name: other.name })),
+        peers: others.map((other) => ({ peer_id: other.peerId, name: other.name })),
         ice_servers: [...deps.iceServers],
-        resume: deps.newResumeToken(),
+        resume: token,
       },
     });
+  }
+
+  /** JOIN with a token of a seat held (or still attached) in this room: the same seat again. */
+  function resume(token: string, room: string): boolean {
+    const resumed = deps.seats.resume(token, room, occupant);
+    if (!resumed) return false;
+    tenancy = resumed.tenancy;
+    const { seat } = resumed.tenancy;
+    welcome(seat, deps.registry.othersOf(seat), resumed.tenancy.token);
+    // Through the seat, not straight to the socket: if this socket fails too, they wait again.
+    for (const message of resumed.backlog) seat.deliver(message);
+    return true;
+  }
+
+  function seatNew(content: JoinContent) {
+    const identity = { name: content.name ?? DEFAULT_NAME, room: content.room };
+    for (let attempt = 0; attempt < PEER_ID_ATTEMPTS; attempt += 1) {
+      const opened = deps.seats.open({ ...identity, peerId: deps.newPeerId() }, occupant);
+      const outcome = deps.registry.join(opened.seat);
+      if (outcome.ok) return { ok: true as const, tenancy: opened, others: outcome.others };
+      deps.seats.drop(opened);
+      if (outcome.reason === 'ROOM_FULL') return { ok: false as const, full: true };
+    }
+    return { ok: false as const, full: false };
+  }
+
+  function join(content: JoinContent) {
+    if (tenancy) {
+      fail('ALREADY_JOINED', `This socket is already in room "${tenancy.seat.room}"; send LEAVE before joining another room.`);
+      return;
+    }
+    // A token that seats nobody here (forged, expired, another room's) is no error: the JOIN
+    // goes on as a new one.
+    if (content.resume !== undefined && resume(content.resume, content.room)) return;
+    if (!deps.registry.has(content.room) && !deps.mayCreateRoom()) {
+      fail('RATE_LIMITED', 'Too many new rooms from your address; slow down, wait a minute, then JOIN again (or join a room that already exists).');
+      return;
+    }
+    const seated = seatNew(content);
+    if (!seated.ok) {
+      // No code fits "no free peer id" (a broken id generator, in practice); ROOM_FULL is the
+      // nearest, since the JOIN took no seat and may simply be tried again.
+      fail(
+        'ROOM_FULL',
+        seated.full
+          ? `Room "${content.room}" is full; the call there already has everyone it can hold. Ask for a new link.`
+          : `No seat could be set up for you in room "${content.room}" just now; send JOIN again.`,
+      );
+      return;
+    }
+    tenancy = seated.tenancy;
+    const { seat } = seated.tenancy;
+    welcome(seat, seated.others, seated.tenancy.token);
     const joined: ServerMessage = { message_type: 'PEER_JOINED', content: { peer_id: seat.peerId, name: seat.name } };
-    for (const other of outcome.others) other.deliver(joined);
+    for (const other of seated.others) other.deliver(joined);
   }
 
   function leave() {
-    if (!seat) return;
-    const gone = seat;
-    seat = null;
-    const left: ServerMessage = { message_type: 'PEER_LEFT', content: { peer_id: gone.peerId } };
-    for (const other of deps.registry.leave(gone)) other.deliver(left);
+    if (!tenancy) return;
+    const gone = tenancy;
+    tenancy = null;
+    // No hold after LEAVE: the seat is freed now and its token stops working.
+    if (deps.seats.drop(gone)) vacateSeat(deps.registry, gone.seat);
   }
 
   function recipient(from: Seat, to: string | undefined, what: string): Seat | null {
@@ -94,10 +151,11 @@ export function createSignalingSession(
 
   function dispatch(message: ClientMessage) {
     if (message.message_type === 'JOIN') return join(message.content);
-    if (!seat) {
+    if (!tenancy) {
       fail('NOT_JOINED', `${message.message_type} needs a room; send JOIN with {"room": "..."} first.`);
       return;
     }
+    const { seat } = tenancy;
     switch (message.message_type) {
       case 'LEAVE':
         return leave();
@@ -127,6 +185,14 @@ export function createSignalingSession(
     receiveBinary() {
       fail('BAD_MESSAGE', 'Binary frames are not accepted; send each message as JSON in a text frame.');
     },
-    closed: leave,
+    rateLimited() {
+      fail('RATE_LIMITED', 'Too many messages too fast; slow down. Messages over the limit were dropped, and a socket that keeps on is closed.');
+    },
+    closed() {
+      if (!tenancy) return;
+      const gone = tenancy;
+      tenancy = null;
+      deps.seats.release(gone);
+    },
   };
 }

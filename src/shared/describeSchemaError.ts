@@ -6,7 +6,11 @@ export function fieldName(prefix: string, path: string): string {
   return parts.join('.') || 'message';
 }
 
-function describeValue(value: unknown): string {
+/**
+ * A short description of a value a client sent. It never echoes more than a few characters, and
+ * never serialises a nested value: a 30,000-deep array would overflow the stack of JSON.stringify.
+ */
+export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') {

@@ -15,3 +15,6 @@ export const ROOM_ID_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
 export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_POLICY_VIOLATION = 1008;
 export const CLOSE_TOO_BIG = 1009;
+export const CLOSE_INTERNAL_ERROR = 1011;
+/** The server closes a socket whose seat another socket resumed (a newer tab, a reconnect). */
+export const CLOSE_REPLACED = 4000;

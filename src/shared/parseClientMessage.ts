@@ -4,7 +4,7 @@
  */
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
-import { describeSchemaError } from './describeSchemaError.js';
+import { describeSchemaError, describeValue } from './describeSchemaError.js';
 import {
   CLIENT_MESSAGE_TYPES,
   IceCandidate,
@@ -49,7 +49,7 @@ export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
       reason:
         type === undefined
           ? `Field "message_type" is missing; it must be one of ${CLIENT_MESSAGE_TYPES.join(', ')}.`
-          : `Field "message_type" must be one of ${CLIENT_MESSAGE_TYPES.join(', ')}; got ${JSON.stringify(type)}.`,
+          : `Field "message_type" must be one of ${CLIENT_MESSAGE_TYPES.join(', ')}; got ${describeValue(type)}.`,
     };
   }
   if (to !== undefined && !checkPeerId.Check(to)) return invalid(checkPeerId, 'to', to);

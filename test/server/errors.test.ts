@@ -115,8 +115,8 @@ describe('frame size', () => {
     expect((await a.next('ERROR')).content.code).toBe('BAD_JSON');
   });
 
-  it('closes the socket with 1009 on a larger frame, and the other peer is told', async () => {
-    const server = await startServer();
+  it('closes the socket with 1009 on a larger frame, and the other peer is told once the resume window has passed', async () => {
+    const server = await startServer({ resumeGraceMs: 100 });
     const { a, b, idA } = await pair(server);
 
     a.send({ message_type: 'SDP', content: { type: 'offer', sdp: 'x'.repeat(MAX_FRAME_BYTES) } });

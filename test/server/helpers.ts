@@ -4,6 +4,7 @@
  * schema. Everything opened here is remembered, so one `afterEach(closeAll)` cleans up a file.
  */
 import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
@@ -22,6 +23,12 @@ export interface TestServer {
   /** `ws://127.0.0.1:<port>/ws` */
   url: string;
   connect(options?: WebSocket.ClientOptions): Promise<TestClient>;
+  /**
+   * Waits until the server has exactly `count` open sockets. ws forgets a socket in the same
+   * 'close' event in which the session lets go of its seat, so after this the server has seen
+   * every close so far: the way to be sure a dropped socket's seat is held before going on.
+   */
+  openSockets(count: number): Promise<void>;
 }
 
 export interface Closed {
@@ -39,8 +46,8 @@ export interface TestClient {
   send(message: unknown): void;
   /** The next not-yet-taken message of that type; rejects after `timeoutMs` or when the socket closes. */
   next<T extends ServerMessageType>(type: T, timeoutMs?: number): Promise<ServerMessageOf<T>>;
-  /** Sends JOIN and waits for WELCOME. */
-  join(room: string, name?: string): Promise<ServerMessageOf<'WELCOME'>>;
+  /** Sends JOIN (with a resume token if given) and waits for WELCOME. */
+  join(room: string, name?: string, resume?: string): Promise<ServerMessageOf<'WELCOME'>>;
   /**
    * A ping/pong round trip through the server. The server handles a socket's frames in order and
    * writes to each socket in order, so once the pong is back, anything the server sent this client
@@ -61,7 +68,55 @@ export async function startServer(options: AppOptions = {}): Promise<TestServer>
   const { port } = app.server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
   const url = `ws://127.0.0.1:${port}${SIGNALING_PATH}`;
-  return { app, origin, url, connect: (clientOptions) => connect(url, clientOptions) };
+  return {
+    app,
+    origin,
+    url,
+    connect: (clientOptions) => connect(url, clientOptions),
+    openSockets: (count) => waitUntil(() => app.websocketServer.clients.size === count, `the server to have ${count} open sockets`),
+  };
+}
+
+/** Polls `condition` every few milliseconds; rejects with `what` after `timeoutMs`. */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Waited ${timeoutMs} ms for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export interface UpgradeAnswer {
+  status: number;
+  /** The parsed JSON body of a refusal; undefined for a 101. */
+  body?: { error?: string; message?: string };
+  headers: IncomingMessage['headers'];
+}
+
+/** Opens a socket and reports how the upgrade was answered: 101, or the refusal and its body. */
+export function upgrade(url: string, options?: WebSocket.ClientOptions): Promise<UpgradeAnswer> {
+  const ws = openSocket(url, options);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`No answer to the upgrade within ${WAIT_MS} ms`)), WAIT_MS);
+    ws.once('upgrade', (response) => {
+      clearTimeout(timer);
+      resolve({ status: response.statusCode ?? 0, headers: response.headers });
+    });
+    ws.once('unexpected-response', (_request, response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        clearTimeout(timer);
+        let body: UpgradeAnswer['body'];
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString()) as UpgradeAnswer['body'];
+        } catch {
+          body = undefined;
+        }
+        resolve({ status: response.statusCode ?? 0, body, headers: response.headers });
+      });
+    });
+  });
 }
 
 /** Closes the app without the afterEach doing it again (for tests about closing). */
@@ -156,8 +211,11 @@ export async function connect(url: string, options?: WebSocket.ClientOptions): P
     closed,
     send: (message) => ws.send(JSON.stringify(message)),
     next,
-    async join(room, name) {
-      ws.send(JSON.stringify({ message_type: 'JOIN', content: name === undefined ? { room } : { room, name } }));
+    async join(room, name, resume) {
+      const content: Record<string, string> = { room };
+      if (name !== undefined) content.name = name;
+      if (resume !== undefined) content.resume = resume;
+      ws.send(JSON.stringify({ message_type: 'JOIN', content }));
       return next('WELCOME');
     },
     async roundTrip() {

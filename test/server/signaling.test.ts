@@ -206,8 +206,8 @@ describe('leaving', () => {
     expect((await b.next('PEER_JOINED')).content).toEqual({ peer_id: again.content.peer_id, name: 'Ann' });
   });
 
-  it('tells the other peer PEER_LEFT when a socket closes, and frees its seat', async () => {
-    const server = await startServer({ roomCapacity: 2 });
+  it('tells the other peer PEER_LEFT when a socket closes and its resume window runs out, and frees its seat', async () => {
+    const server = await startServer({ roomCapacity: 2, resumeGraceMs: 100 });
     const { a, b, idA, idB } = await pair(server);
 
     b.ws.close();

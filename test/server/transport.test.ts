@@ -57,9 +57,9 @@ describe('Origin check on upgrade', () => {
 });
 
 describe('heartbeat', () => {
-  it('terminates a socket that does not answer pings, and tells its peer', async () => {
+  it('terminates a socket that does not answer pings, and tells its peer once the resume window has passed', async () => {
     const intervalMs = 50;
-    const server = await startServer({ heartbeatIntervalMs: intervalMs });
+    const server = await startServer({ heartbeatIntervalMs: intervalMs, resumeGraceMs: 100 });
     const silent = await server.connect({ autoPong: false });
     const alive = await server.connect();
     const idSilent = (await silent.join('room-1')).content.peer_id;

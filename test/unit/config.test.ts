@@ -22,6 +22,11 @@ describe('loadConfig', () => {
       iceServers: [],
       heartbeatIntervalMs: 10_000,
       allowedOrigins: [],
+      resumeGraceMs: 15_000,
+      rateLimitBurst: 60,
+      rateLimitPerSecond: 20,
+      maxSocketsPerIp: 20,
+      maxNewRoomsPerIp: 30,
       logLevel: 'info',
     });
   });
@@ -40,6 +45,11 @@ describe('loadConfig', () => {
         ICE_SERVERS: JSON.stringify(iceServers),
         HEARTBEAT_INTERVAL_MS: '5000',
         ALLOWED_ORIGINS: 'https://call.example.org, http://localhost:5173',
+        RESUME_GRACE_MS: '30000',
+        RATE_LIMIT_BURST: '120',
+        RATE_LIMIT_PER_SECOND: '40',
+        MAX_SOCKETS_PER_IP: '100',
+        MAX_NEW_ROOMS_PER_IP: '5',
         LOG_LEVEL: 'warn',
       }),
     ).toEqual({
@@ -49,6 +59,11 @@ describe('loadConfig', () => {
       iceServers,
       heartbeatIntervalMs: 5000,
       allowedOrigins: ['https://call.example.org', 'http://localhost:5173'],
+      resumeGraceMs: 30_000,
+      rateLimitBurst: 120,
+      rateLimitPerSecond: 40,
+      maxSocketsPerIp: 100,
+      maxNewRoomsPerIp: 5,
       logLevel: 'warn',
     });
   });
@@ -68,6 +83,18 @@ describe('loadConfig', () => {
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://call.example.org/app' }],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'call.example.org' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['RESUME_GRACE_MS', { RESUME_GRACE_MS: '-1' }],
+    ['RESUME_GRACE_MS', { RESUME_GRACE_MS: '15s' }],
+    ['RESUME_GRACE_MS', { RESUME_GRACE_MS: '600001' }],
+    ['RATE_LIMIT_BURST', { RATE_LIMIT_BURST: '5' }],
+    ['RATE_LIMIT_BURST', { RATE_LIMIT_BURST: 'lots' }],
+    ['RATE_LIMIT_BURST', { RATE_LIMIT_BURST: '60.5' }],
+    ['RATE_LIMIT_PER_SECOND', { RATE_LIMIT_PER_SECOND: '0' }],
+    ['RATE_LIMIT_PER_SECOND', { RATE_LIMIT_PER_SECOND: '1e6' }],
+    ['MAX_SOCKETS_PER_IP', { MAX_SOCKETS_PER_IP: '0' }],
+    ['MAX_SOCKETS_PER_IP', { MAX_SOCKETS_PER_IP: 'twenty' }],
+    ['MAX_NEW_ROOMS_PER_IP', { MAX_NEW_ROOMS_PER_IP: '0' }],
+    ['MAX_NEW_ROOMS_PER_IP', { MAX_NEW_ROOMS_PER_IP: '-30' }],
   ])('refuses a bad %s (%j) with a ConfigError naming it', (setting, env) => {
     const error = configError(env);
 
@@ -77,5 +104,18 @@ describe('loadConfig', () => {
 
   it('says what to write instead of an origin with a path', () => {
     expect(configError({ ALLOWED_ORIGINS: 'https://call.example.org/app' }).message).toContain('"https://call.example.org"');
+  });
+
+  it('accepts the edges of the new limits, and 0 for RESUME_GRACE_MS (no hold at all)', () => {
+    expect(
+      loadConfig({ RESUME_GRACE_MS: '0', RATE_LIMIT_BURST: '10', RATE_LIMIT_PER_SECOND: '1', MAX_SOCKETS_PER_IP: '1', MAX_NEW_ROOMS_PER_IP: '100000' }),
+    ).toMatchObject({ resumeGraceMs: 0, rateLimitBurst: 10, rateLimitPerSecond: 1, maxSocketsPerIp: 1, maxNewRoomsPerIp: 100_000 });
+  });
+
+  it('names the range and what arrived for a bad limit', () => {
+    const error = configError({ MAX_SOCKETS_PER_IP: 'twenty' });
+    expect(error.message).toContain('signaling sockets');
+    expect(error.message).toContain('from 1 to 100000');
+    expect(error.message).toContain('"twenty"');
   });
 });

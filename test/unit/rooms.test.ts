@@ -1,6 +1,7 @@
 /** The in-memory room registry: who sits where, in which order, and what a full room does. */
 import { describe, expect, it } from 'vitest';
-import { createMemoryRoomRegistry, type Seat } from '../../src/server/rooms.js';
+import type { ServerMessage } from '../../src/shared/messages.js';
+import { createMemoryRoomRegistry, vacateSeat, type Seat } from '../../src/server/rooms.js';
 
 /** A seat whose deliveries are never looked at: the registry only stores seats. */
 const seat = (peerId: string, room = 'room-1'): Seat => ({ peerId, name: peerId.toUpperCase(), room, deliver: () => {} });
@@ -87,5 +88,48 @@ describe('createMemoryRoomRegistry', () => {
     expect(registry.leave(seat('a'))).toEqual([]);
     expect(registry.find('room-1', 'a')).toBe(newer);
     expect(registry.counts()).toEqual({ rooms: 1, peers: 2 });
+  });
+
+  it('refuses a second seat with a peer id already seated in the room, and counts nothing', () => {
+    const registry = createMemoryRoomRegistry(4);
+    const first = seat('a');
+    registry.join(first);
+
+    expect(registry.join(seat('a'))).toEqual({ ok: false, reason: 'PEER_ID_TAKEN' });
+    expect(registry.find('room-1', 'a')).toBe(first);
+    expect(registry.counts()).toEqual({ rooms: 1, peers: 1 });
+  });
+
+  it('says whether a room exists', () => {
+    const registry = createMemoryRoomRegistry(2);
+    const a = seat('a');
+    expect(registry.has('room-1')).toBe(false);
+    registry.join(a);
+    expect(registry.has('room-1')).toBe(true);
+    registry.leave(a);
+    expect(registry.has('room-1')).toBe(false);
+  });
+});
+
+describe('vacateSeat', () => {
+  it('frees the seat and tells each peer still in the room, and nobody else', () => {
+    const registry = createMemoryRoomRegistry(3);
+    const told = new Map<string, ServerMessage[]>();
+    const listening = (peerId: string, room = 'room-1'): Seat => {
+      const inbox: ServerMessage[] = [];
+      told.set(peerId, inbox);
+      return { peerId, name: peerId, room, deliver: (message) => inbox.push(message) };
+    };
+    const [a, b, c, z] = [listening('a'), listening('b'), listening('c'), listening('z', 'room-2')];
+    for (const s of [a, b, c, z]) registry.join(s);
+
+    vacateSeat(registry, b);
+
+    const left = { message_type: 'PEER_LEFT', content: { peer_id: 'b' } };
+    expect(told.get('a')).toEqual([left]);
+    expect(told.get('c')).toEqual([left]);
+    expect(told.get('b')).toEqual([]);
+    expect(told.get('z')).toEqual([]);
+    expect(registry.find('room-1', 'b')).toBeUndefined();
   });
 });

@@ -1,0 +1,19 @@
+/**
+ * Default settings, shared by buildApp (options left out) and loadConfig (variables left
+ * unset), so the two cannot drift. The limits are generous for a real call: its set-up is a JOIN,
+ * one or two SDPs and a few dozen ICE candidates in a burst, then a trickle of renegotiation.
+ */
+export const DEFAULTS = {
+  roomCapacity: 2,
+  heartbeatIntervalMs: 10_000,
+  /** Long enough for a phone to switch networks or a page to reload. */
+  resumeGraceMs: 15_000,
+  /** Twice the largest candidate burst seen in a call set-up, plus the SDPs. */
+  rateLimitBurst: 60,
+  /** Far above a call's steady state (a few messages a second while renegotiating). */
+  rateLimitPerSecond: 20,
+  /** Ten calls' worth of tabs behind one address (a household or an office NAT). */
+  maxSocketsPerIp: 20,
+  /** A person opens a room or two a minute; a script creating rooms does not get far. */
+  maxNewRoomsPerIp: 30,
+} as const;

@@ -1,0 +1,47 @@
+/**
+ * The per-socket limit on incoming frames (every frame counts: valid or not, text or binary).
+ * Within the token bucket a frame is handled; over it, the frame is dropped. The sender hears
+ * RATE_LIMITED at most once a second, so a flood is never answered frame for frame; each
+ * dropped frame is a strike, strikes fade at one a second, and a socket that piles up more than
+ * MAX_STRIKES is closed (1008): a client that has been told to slow down and does not.
+ */
+import { createTokenBucket } from './tokenBucket.js';
+
+export interface FrameLimits {
+  /** Frames a socket may send at once, e.g. the ICE candidates of a call set-up. */
+  burst: number;
+  /** Frames a second a socket may keep sending. */
+  perSecond: number;
+}
+
+/** accept: handle it. refuse: drop it and say RATE_LIMITED. drop: drop it silently. close: close the socket. */
+export type FrameVerdict = 'accept' | 'refuse' | 'drop' | 'close';
+
+export interface FrameLimiter {
+  admit(nowMs: number): FrameVerdict;
+}
+
+/** More dropped frames than this (net of fading) and the socket is closed. */
+export const MAX_STRIKES = 20;
+const STRIKES_FADE_PER_SECOND = 1;
+/** The shortest time between two RATE_LIMITED answers to one socket. */
+const ANSWER_INTERVAL_MS = 1_000;
+
+export function createFrameLimiter(limits: FrameLimits, nowMs: number): FrameLimiter {
+  const bucket = createTokenBucket(limits.burst, limits.perSecond, nowMs);
+  let strikes = 0;
+  let struckAt = nowMs;
+  let answeredAt = -Infinity;
+
+  return {
+    admit(now) {
+      if (bucket.take(now)) return 'accept';
+      strikes = Math.max(0, strikes - (Math.max(0, now - struckAt) * STRIKES_FADE_PER_SECOND) / 1000) + 1;
+      struckAt = now;
+      if (strikes > MAX_STRIKES) return 'close';
+      if (now - answeredAt < ANSWER_INTERVAL_MS) return 'drop';
+      answeredAt = now;
+      return 'refuse';
+    },
+  };
+}

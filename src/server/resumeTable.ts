@@ -1,0 +1,180 @@
+/**
+ * Seats whose connection may come and go: the Resume section of PROTOCOL.md. Every seated peer
+ * has one entry here, found by its current resume token. While a connection is attached, what is
+ * delivered to the seat goes straight to it. When the connection drops without LEAVE, the seat
+ * stays in the room registry (so the others notice nothing), deliveries wait in a queue, and a
+ * timer frees the seat if nobody resumes it within the grace period.
+ *
+ * No sockets and no Fastify here: a connection is an `Occupant`, something that can take a
+ * message and can be sent away.
+ */
+import type { ServerMessage } from '../shared/messages.js';
+import type { Seat } from './rooms.js';
+
+export interface Occupant {
+  /** Delivers the message now; false when the connection can no longer take it. */
+  send(message: ServerMessage): boolean;
+  /** A newer connection resumed this seat: this one must go, without leaving the room. */
+  evict(): void;
+}
+
+/** One connection's hold on a seat; stale (ignored) once the seat is resumed elsewhere or freed. */
+export interface Tenancy {
+  readonly seat: Seat;
+  readonly token: string;
+}
+
+export interface SeatIdentity {
+  peerId: string;
+  name: string;
+  room: string;
+}
+
+export interface ResumeTableOptions {
+  graceMs: number;
+  /** Most messages kept for a held seat; see `queue` below for what happens beyond. */
+  maxQueued: number;
+  /** Most characters (of the messages as JSON) kept for a held seat, so big SDPs cannot pile up. */
+  maxQueuedChars: number;
+  /** An unguessable token; a new one for every WELCOME. */
+  newToken(): string;
+  /** Nobody resumed the seat in time: free it for good and tell the others. */
+  expire(seat: Seat): void;
+}
+
+export interface ResumeTable {
+  /**
+   * A seat for a new peer, delivering to `occupant`, and its first token. It is in no room yet:
+   * the caller seats it in the registry, and calls `drop` if the registry refuses it.
+   */
+  open(identity: SeatIdentity, occupant: Occupant): Tenancy;
+  /**
+   * The seat that `token` names in `room`, now delivering to `occupant` under a fresh token (the
+   * old one stops working), with the messages that waited for it. A seat still attached to an
+   * older connection is taken from it (that occupant is evicted). Undefined for a token that is
+   * unknown, expired, or of another room.
+   */
+  resume(token: string, room: string, occupant: Occupant): { tenancy: Tenancy; backlog: ServerMessage[] } | undefined;
+  /** The connection dropped without LEAVE: hold the seat for the grace period. */
+  release(tenancy: Tenancy): void;
+  /** Forgets the seat at once (LEAVE, or the registry refused it); false if the tenancy was stale. */
+  drop(tenancy: Tenancy): boolean;
+  /** Shutting down: stop every timer and free the held seats; later releases free at once. */
+  close(): void;
+  /** Seats held for a resume right now. */
+  heldCount(): number;
+}
+
+interface Entry {
+  readonly seat: Seat;
+  tenancy: Tenancy;
+  occupant: Occupant | null;
+  queue: ServerMessage[];
+  queuedChars: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+export function createResumeTable(options: ResumeTableOptions): ResumeTable {
+  const byToken = new Map<string, Entry>();
+  let closed = false;
+
+  const isCurrent = (tenancy: Tenancy): Entry | undefined => {
+    const entry = byToken.get(tenancy.token);
+    return entry?.tenancy === tenancy ? entry : undefined;
+  };
+
+  function free(entry: Entry) {
+    // Forget first, so that whatever expire() delivers cannot reach this entry again.
+    clearTimeout(entry.timer);
+    entry.timer = undefined;
+    entry.occupant = null;
+    entry.queue = [];
+    entry.queuedChars = 0;
+    if (!byToken.delete(entry.tenancy.token)) return;
+    options.expire(entry.seat);
+  }
+
+  function hold(entry: Entry) {
+    entry.occupant = null;
+    if (closed) return free(entry);
+    // Not unref'd: close() clears it, and a timer leaked past shutdown should show, not hide.
+    entry.timer = setTimeout(() => free(entry), options.graceMs);
+  }
+
+  function queue(entry: Entry, message: ServerMessage) {
+    if (!byToken.has(entry.tenancy.token)) return;
+    // Beyond maxQueued (or maxQueuedChars) the promise "every message, in order" can no longer
+    // be kept, and a negotiation with a hole in it is worse than a fresh start: the seat is freed
+    // at once, as if the window had run out (the others get PEER_LEFT; the token is worthless;
+    // the peer's next JOIN is a new one).
+    const chars = JSON.stringify(message).length;
+    if (entry.queue.length >= options.maxQueued || entry.queuedChars + chars > options.maxQueuedChars) return free(entry);
+    entry.queue.push(message);
+    entry.queuedChars += chars;
+  }
+
+  function deliver(entry: Entry, message: ServerMessage) {
+    const occupant = entry.occupant;
+    if (occupant) {
+      if (occupant.send(message)) return;
+      // The socket is closing (or gone) but its close event has not come yet: from here on the
+      // seat is held, and this message is the first to wait for a resume.
+      hold(entry);
+    }
+    queue(entry, message);
+  }
+
+  return {
+    open(identity, occupant) {
+      const seat: Seat = { ...identity, deliver: (message) => deliver(entry, message) };
+      const entry: Entry = { seat, tenancy: { seat, token: options.newToken() }, occupant, queue: [], queuedChars: 0, timer: undefined };
+      byToken.set(entry.tenancy.token, entry);
+      return entry.tenancy;
+    },
+
+    resume(token, room, occupant) {
+      const entry = byToken.get(token);
+      if (!entry || entry.seat.room !== room) return undefined;
+      const previous = entry.occupant;
+      byToken.delete(token);
+      clearTimeout(entry.timer);
+      entry.timer = undefined;
+      entry.occupant = occupant;
+      entry.tenancy = { seat: entry.seat, token: options.newToken() };
+      byToken.set(entry.tenancy.token, entry);
+      const backlog = entry.queue;
+      entry.queue = [];
+      entry.queuedChars = 0;
+      // Evicted after the switch, so nothing delivered while it closes can go to the old socket.
+      previous?.evict();
+      return { tenancy: entry.tenancy, backlog };
+    },
+
+    release(tenancy) {
+      const entry = isCurrent(tenancy);
+      if (entry?.occupant) hold(entry);
+    },
+
+    drop(tenancy) {
+      const entry = isCurrent(tenancy);
+      if (!entry) return false;
+      clearTimeout(entry.timer);
+      byToken.delete(tenancy.token);
+      entry.occupant = null;
+      entry.queue = [];
+      entry.queuedChars = 0;
+      return true;
+    },
+
+    close() {
+      closed = true;
+      for (const entry of [...byToken.values()]) if (!entry.occupant) free(entry);
+    },
+
+    heldCount() {
+      let held = 0;
+      for (const entry of byToken.values()) if (!entry.occupant) held += 1;
+      return held;
+    },
+  };
+}
