@@ -49,6 +49,8 @@ for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
   test(`the server stopped by ${signal} and restarted mid-call: the video keeps moving and the call goes on`, async ({
     browser,
   }) => {
+    // Two calls, a server stopped and started again: more than the default minute.
+    test.setTimeout(120_000);
     const port = await freePort();
     let server = await startServerProcess(port);
     try {

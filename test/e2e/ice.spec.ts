@@ -5,6 +5,7 @@ import { createTestNetwork } from './support/testNetwork.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 test('a dead media path is noticed and the call recovers by itself (ICE restart)', async () => {
+  test.setTimeout(120_000);
   const network = createTestNetwork(CHROMIUM);
   const browsers: Browser[] = [];
   const server = await startServer({}, network.serverAddress);

@@ -2,7 +2,7 @@
  * Fixtures for real calls: the server built in this process on a free port, serving the built
  * client, and helpers that drive a person's page (each in its own browser context).
  */
-import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../../src/server/app.js';
@@ -22,12 +22,23 @@ export async function startServer(options: AppOptions = {}, host = '127.0.0.1'):
   return { url: `http://${host}:${address.port}`, app };
 }
 
-export const test = base.extend<{ server: CallServer }>({
+// Every person's browser context is closed when their test ends: a page left open keeps its
+// camera and its peer connection running, and slows every test after it.
+const openContexts: BrowserContext[] = [];
+
+export const test = base.extend<{ server: CallServer; closePeople: void }>({
   server: async ({}, use) => {
     const server = await startServer();
     await use(server);
     await server.app.close();
   },
+  closePeople: [
+    async ({}, use) => {
+      await use();
+      for (const context of openContexts.splice(0)) await context.close();
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };
@@ -35,6 +46,7 @@ export { expect };
 /** A person: a page in a browser context of their own, like a separate browser profile. */
 export async function openPerson(browser: Browser, url: string): Promise<Page> {
   const context = await browser.newContext();
+  openContexts.push(context);
   const page = await context.newPage();
   await page.goto(url);
   await expect(page.locator('body')).toHaveAttribute('data-call-state', 'idle');
