@@ -30,10 +30,12 @@ export interface AppOptions {
   maxNewRoomsPerIp?: number;
   registry?: RoomRegistry;
   logger?: FastifyServerOptions['logger'];
+  /** Behind a reverse proxy: whose X-Forwarded-For to believe (Fastify's `trustProxy`). */
+  trustProxy?: boolean | string;
 }
 
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false });
+  const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy ?? false });
 
   // First, so its hooks see every route registered after it (and the /ws route can opt out).
   await app.register(fastifyHelmet, helmetOptions);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 /**
  * Server configuration from the environment, checked at start-up: a bad setting stops the
  * server with a sentence that names it, rather than a call that fails later.
@@ -22,6 +23,8 @@ export interface ServerConfig {
   /** Per minute. */
   maxNewRoomsPerIp: number;
   logLevel: string;
+  /** Which reverse proxies' X-Forwarded-For to believe, so per-address limits see real clients. */
+  trustProxy: boolean | string;
 }
 
 export class ConfigError extends Error {
@@ -92,6 +95,23 @@ function origins(env: Env): string[] {
   });
 }
 
+function trustProxy(env: Env): boolean | string {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw || raw === 'false') return false;
+  if (raw === 'true') return true;
+  for (const entry of raw.split(',').map((part) => part.trim())) {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const maxBits = isIP(address) === 6 ? 128 : 32;
+    if (!isIP(address) || rest.length || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))) {
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `TRUST_PROXY must be true, false, or a comma-separated list of proxy addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8); "${entry}" is none of these.`,
+      );
+    }
+  }
+  return raw;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env): ServerConfig {
@@ -113,5 +133,6 @@ export function loadConfig(env: Env): ServerConfig {
     maxSocketsPerIp: integer(env, 'MAX_SOCKETS_PER_IP', DEFAULTS.maxSocketsPerIp, 1, 100_000, 'how many signaling sockets one client address may have open'),
     maxNewRoomsPerIp: integer(env, 'MAX_NEW_ROOMS_PER_IP', DEFAULTS.maxNewRoomsPerIp, 1, 100_000, 'how many new rooms one client address may create per minute'),
     logLevel,
+    trustProxy: trustProxy(env),
   };
 }

@@ -28,6 +28,7 @@ const app = await buildApp({
   maxSocketsPerIp: config.maxSocketsPerIp,
   maxNewRoomsPerIp: config.maxNewRoomsPerIp,
   logger: { level: config.logLevel },
+  trustProxy: config.trustProxy,
 });
 
 let closing = false;

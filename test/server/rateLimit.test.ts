@@ -141,6 +141,22 @@ describe('sockets per address', () => {
   });
 });
 
+describe('behind a reverse proxy', () => {
+  it('counts each client by the address the trusted proxy forwards, not the proxy’s own', async () => {
+    const server = await startServer({ maxSocketsPerIp: 1, trustProxy: '127.0.0.1' });
+    const from = (address: string) => ({ headers: { 'x-forwarded-for': address } });
+    expect((await upgrade(server.url, from('198.51.100.7'))).status).toBe(101);
+    expect((await upgrade(server.url, from('198.51.100.8'))).status).toBe(101);
+    expect((await upgrade(server.url, from('198.51.100.7'))).status).toBe(429);
+  });
+
+  it('ignores X-Forwarded-For unless told to trust the proxy', async () => {
+    const server = await startServer({ maxSocketsPerIp: 1 });
+    expect((await upgrade(server.url, { headers: { 'x-forwarded-for': '198.51.100.7' } })).status).toBe(101);
+    expect((await upgrade(server.url, { headers: { 'x-forwarded-for': '198.51.100.8' } })).status).toBe(429);
+  });
+});
+
 describe('new rooms per address', () => {
   it('refuses a JOIN that would create one room too many with RATE_LIMITED, and it takes no seat', async () => {
     const registry = createMemoryRoomRegistry(2);

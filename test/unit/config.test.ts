@@ -14,6 +14,12 @@ function configError(env: Record<string, string>): ConfigError {
 }
 
 describe('loadConfig', () => {
+  it('trusts no proxy by default, and the proxies it is told to', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1' }).trustProxy).toBe('127.0.0.1, 10.0.0.0/8,::1');
+  });
+
   it('defaults to a 1:1 call on 127.0.0.1:1337 with no ICE servers', () => {
     expect(loadConfig({})).toEqual({
       port: 1337,
@@ -28,6 +34,7 @@ describe('loadConfig', () => {
       maxSocketsPerIp: 20,
       maxNewRoomsPerIp: 30,
       logLevel: 'info',
+      trustProxy: false,
     });
   });
 
@@ -51,6 +58,7 @@ describe('loadConfig', () => {
         MAX_SOCKETS_PER_IP: '100',
         MAX_NEW_ROOMS_PER_IP: '5',
         LOG_LEVEL: 'warn',
+        TRUST_PROXY: '10.0.0.1',
       }),
     ).toEqual({
       port: 8080,
@@ -65,6 +73,7 @@ describe('loadConfig', () => {
       maxSocketsPerIp: 100,
       maxNewRoomsPerIp: 5,
       logLevel: 'warn',
+      trustProxy: '10.0.0.1',
     });
   });
 
@@ -95,6 +104,9 @@ describe('loadConfig', () => {
     ['MAX_SOCKETS_PER_IP', { MAX_SOCKETS_PER_IP: 'twenty' }],
     ['MAX_NEW_ROOMS_PER_IP', { MAX_NEW_ROOMS_PER_IP: '0' }],
     ['MAX_NEW_ROOMS_PER_IP', { MAX_NEW_ROOMS_PER_IP: '-30' }],
+    ['TRUST_PROXY', { TRUST_PROXY: 'yes' }],
+    ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.0/40' }],
+    ['TRUST_PROXY', { TRUST_PROXY: '127.0.0.1,proxy.example.org' }],
   ])('refuses a bad %s (%j) with a ConfigError naming it', (setting, env) => {
     const error = configError(env);
 

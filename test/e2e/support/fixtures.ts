@@ -25,6 +25,8 @@ export async function startServer(options: AppOptions = {}, host = '127.0.0.1'):
 // Every person's browser context is closed when their test ends: a page left open keeps its
 // camera and its peer connection running, and slows every test after it.
 const openContexts: BrowserContext[] = [];
+// What a person would see in the console as a fault of the page itself.
+const pageFaults: string[] = [];
 
 export const test = base.extend<{ server: CallServer; closePeople: void }>({
   server: async ({}, use) => {
@@ -36,6 +38,8 @@ export const test = base.extend<{ server: CallServer; closePeople: void }>({
     async ({}, use) => {
       await use();
       for (const context of openContexts.splice(0)) await context.close();
+      // The page runs under the server's Content Security Policy and throws nothing uncaught.
+      expect(pageFaults.splice(0)).toEqual([]);
     },
     { auto: true },
   ],
@@ -48,6 +52,10 @@ export async function openPerson(browser: Browser, url: string): Promise<Page> {
   const context = await browser.newContext();
   openContexts.push(context);
   const page = await context.newPage();
+  page.on('pageerror', (error) => pageFaults.push(`uncaught: ${error.message}`));
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) pageFaults.push(`CSP: ${message.text()}`);
+  });
   await page.goto(url);
   await expect(page.locator('body')).toHaveAttribute('data-call-state', 'idle');
   return page;
