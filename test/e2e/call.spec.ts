@@ -2,6 +2,7 @@ import { chromium } from '@playwright/test';
 import {
   CONNECTED,
   WAITING,
+  connectedPair,
   expect,
   expectRemoteVideoMoving,
   expectState,
@@ -47,13 +48,7 @@ test('both pressing Start at the same moment still connect', async ({ browser, s
 });
 
 test('hanging up ends the call on both sides and turns the camera off', async ({ browser, server }) => {
-  const alice = await openPerson(browser, `${server.url}/?room=hang-up`);
-  const bob = await openPerson(browser, `${server.url}/?room=hang-up`);
-  await alice.getByRole('button', { name: 'Start' }).click();
-  await expectState(alice, WAITING);
-  await bob.getByRole('button', { name: 'Start' }).click();
-  await expectState(bob, CONNECTED);
-  await expectRemoteVideoMoving(alice);
+  const { alice, bob } = await connectedPair(browser, server.url, 'hang-up');
 
   // Keep a handle on the camera stream the page showed, to see its tracks stop.
   await bob.evaluate(() => {
@@ -81,13 +76,7 @@ test('hanging up ends the call on both sides and turns the camera off', async ({
 });
 
 test('a third person is told the room is full and the call goes on', async ({ browser, server }) => {
-  const alice = await openPerson(browser, `${server.url}/?room=full-room`);
-  const bob = await openPerson(browser, `${server.url}/?room=full-room`);
-  await alice.getByRole('button', { name: 'Start' }).click();
-  await expectState(alice, WAITING);
-  await bob.getByRole('button', { name: 'Start' }).click();
-  await expectState(alice, CONNECTED);
-  await expectState(bob, CONNECTED);
+  const { alice, bob } = await connectedPair(browser, server.url, 'full-room');
 
   const carol = await openPerson(browser, `${server.url}/?room=full-room`);
   await carol.getByRole('button', { name: 'Start' }).click();
