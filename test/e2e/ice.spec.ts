@@ -1,15 +1,34 @@
-import { chromium, type Browser } from '@playwright/test';
-import { CONNECTED, expect, expectRemoteVideoMoving, expectState, inState, openPerson, recordStates, seenStates, startServer, test } from './support/fixtures.js';
-import { createTestNetwork } from './support/testNetwork.js';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import {
+  CONNECTED,
+  expect,
+  expectRemoteVideoMoving,
+  expectState,
+  inState,
+  openPerson,
+  recordStates,
+  seenStates,
+  startServer,
+  test,
+  type CallServer,
+} from './support/fixtures.js';
+import { createTestNetwork, type TestNetwork } from './support/testNetwork.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-test('a dead media path is noticed and the call recovers by itself (ICE restart)', async () => {
-  test.setTimeout(120_000);
+interface NetworkCall {
+  network: TestNetwork;
+  alice: Page;
+  bob: Page;
+}
+
+/** Alice on test host A, Bob on test host B, connected; everything is torn down afterwards. */
+async function withNetworkCall(room: string, body: (call: NetworkCall) => Promise<void>): Promise<void> {
   const network = createTestNetwork(CHROMIUM);
   const browsers: Browser[] = [];
-  const server = await startServer({}, network.serverAddress);
+  let server: CallServer | undefined;
   try {
+    server = await startServer({}, network.serverAddress);
     const origin = server.url;
     const launch = async (host: 'a' | 'b') => {
       const browser = await chromium.launch({
@@ -24,37 +43,71 @@ test('a dead media path is noticed and the call recovers by itself (ICE restart)
       browsers.push(browser);
       return browser;
     };
-    const alice = await openPerson(await launch('a'), `${origin}/?room=ice`);
+    const alice = await openPerson(await launch('a'), `${origin}/?room=${room}`);
     await alice.getByRole('button', { name: 'Start' }).click();
     await expectState(alice, inState('active.room.call.waiting'));
-    const bob = await openPerson(await launch('b'), `${origin}/?room=ice`);
+    const bob = await openPerson(await launch('b'), `${origin}/?room=${room}`);
     await bob.getByRole('button', { name: 'Start' }).click();
     await expectState(alice, CONNECTED);
     await expectState(bob, CONNECTED);
     await expectRemoteVideoMoving(alice);
     await recordStates(alice);
     await recordStates(bob);
-
-    network.cutMediaPath();
-    const cut = Date.now();
-    await expectState(alice, /active\.room\.call\.inCall\.(interrupted|restarting)/, 30_000);
-    console.log(`media path cut → noticed: ${Date.now() - cut} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    network.restoreMediaPath();
-    const restored = Date.now();
-
-    await expectState(alice, CONNECTED, 45_000);
-    await expectState(bob, CONNECTED, 45_000);
-    console.log(`media path restored → connected again: ${Date.now() - restored} ms`);
-    await expectRemoteVideoMoving(alice);
-    await expectRemoteVideoMoving(bob);
-    const states = [...(await seenStates(alice)), ...(await seenStates(bob))];
-    expect(states.some((state) => /inCall\.restarting/.test(state))).toBe(true);
-    // Recovered within the call: nobody was sent back to waiting or to an error.
-    expect(states.filter((state) => !/active\.room\.call\.inCall\./.test(state))).toEqual([]);
+    await body({ network, alice, bob });
   } finally {
     for (const browser of browsers) await browser.close();
-    await server.app.close();
+    await server?.app.close();
     network.teardown();
   }
+}
+
+/** Every state either side passed through stayed inside the call (no waiting, no error). */
+async function stayedInTheCall(call: NetworkCall) {
+  const states = [...(await seenStates(call.alice)), ...(await seenStates(call.bob))];
+  expect(states.filter((state) => !/active\.room\.call\.inCall\./.test(state))).toEqual([]);
+  return states;
+}
+
+test('a dead media path is noticed and the call recovers by itself (ICE restart)', async () => {
+  test.setTimeout(120_000);
+  await withNetworkCall('ice-restart', async (call) => {
+    call.network.cutMediaPath();
+    const cut = Date.now();
+    await expectState(call.alice, /active\.room\.call\.inCall\.(interrupted|restarting)/, 30_000);
+    console.log(`media path cut → noticed: ${Date.now() - cut} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    call.network.restoreMediaPath();
+    const restored = Date.now();
+
+    await expectState(call.alice, CONNECTED, 45_000);
+    await expectState(call.bob, CONNECTED, 45_000);
+    console.log(`media path restored → connected again: ${Date.now() - restored} ms`);
+    await expectRemoteVideoMoving(call.alice);
+    await expectRemoteVideoMoving(call.bob);
+    const states = await stayedInTheCall(call);
+    expect(states.some((state) => /inCall\.restarting/.test(state))).toBe(true);
+  });
+});
+
+test('when an ICE restart does not bring the path back, the peer connection is rebuilt', async () => {
+  test.setTimeout(180_000);
+  await withNetworkCall('ice-rebuild', async (call) => {
+    call.network.cutMediaPath();
+    // restarting → (restart timeout) → a new peer connection, negotiating from scratch.
+    const rebuilt = async (page: Page) => {
+      const states = await seenStates(page);
+      const restart = states.findIndex((state) => /inCall\.restarting/.test(state));
+      return restart >= 0 && states.slice(restart).some((state) => /inCall\.negotiating/.test(state));
+    };
+    await expect.poll(() => rebuilt(call.alice), { timeout: 60_000 }).toBe(true);
+    call.network.restoreMediaPath();
+    const restored = Date.now();
+
+    await expectState(call.alice, CONNECTED, 60_000);
+    await expectState(call.bob, CONNECTED, 60_000);
+    console.log(`media path restored after a rebuild → connected again: ${Date.now() - restored} ms`);
+    await expectRemoteVideoMoving(call.alice);
+    await expectRemoteVideoMoving(call.bob);
+    await stayedInTheCall(call);
+  });
 });
