@@ -49,8 +49,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 try {
   await app.listen({ port: config.port, host: config.host });
-  const shown = config.host.includes(':') ? `[${config.host}]` : config.host;
-  app.log.info(`Open http://${shown}:${app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : config.port}/ in two browsers to start a call.`);
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  // A wildcard address is not one a browser can open; the machine's own name is.
+  const wildcard = config.host === '0.0.0.0' || config.host === '::';
+  const host = wildcard ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  app.log.info(`Open http://${host}:${port}/ and send its link to the person you want to call.`);
 } catch (error) {
   app.log.error({ err: error }, `Cannot listen on ${config.host}:${config.port}`);
   process.exit(1);
