@@ -1,6 +1,7 @@
 import { chromium, type Browser, type Page } from '@playwright/test';
 import {
   CONNECTED,
+  WAITING,
   expect,
   expectRemoteVideoMoving,
   expectState,
@@ -12,6 +13,7 @@ import {
   test,
   type CallServer,
 } from './support/fixtures.js';
+import type { AppOptions } from '../../src/server/app.js';
 import { createTestNetwork, type TestNetwork } from './support/testNetwork.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -23,12 +25,16 @@ interface NetworkCall {
 }
 
 /** Alice on test host A, Bob on test host B, connected; everything is torn down afterwards. */
-async function withNetworkCall(room: string, body: (call: NetworkCall) => Promise<void>): Promise<void> {
+async function withNetworkCall(
+  room: string,
+  body: (call: NetworkCall) => Promise<void>,
+  serverOptions: AppOptions = {},
+): Promise<void> {
   const network = createTestNetwork(CHROMIUM);
   const browsers: Browser[] = [];
   let server: CallServer | undefined;
   try {
-    server = await startServer({}, network.serverAddress);
+    server = await startServer(serverOptions, network.serverAddress);
     const origin = server.url;
     const launch = async (host: 'a' | 'b') => {
       const browser = await chromium.launch({
@@ -110,4 +116,31 @@ test('when an ICE restart does not bring the path back, the peer connection is r
     await expectRemoteVideoMoving(call.bob);
     await stayedInTheCall(call);
   });
+});
+
+test('someone whose network drops is shown as gone, and the call starts again when they are back', async () => {
+  test.setTimeout(180_000);
+  // Short server timings, so the test does not wait out the production heartbeat and grace.
+  const timings = { heartbeatIntervalMs: 1_000, resumeGraceMs: 2_000 };
+  await withNetworkCall(
+    'network-lost',
+    async (call) => {
+      call.network.disconnectHostA();
+      const lost = Date.now();
+      // Bob first sees the media stop, then the server gives Alice's seat up: he waits for her.
+      await expectState(call.bob, WAITING, 30_000);
+      await expect(call.bob.getByRole('status')).toContainText('The other person left');
+      await expect(call.bob.locator('#remote-video')).toBeHidden();
+      console.log(`network lost → the other side shows it: ${Date.now() - lost} ms`);
+
+      call.network.reconnectHostA();
+      const back = Date.now();
+      await expectState(call.alice, CONNECTED, 60_000);
+      await expectState(call.bob, CONNECTED, 60_000);
+      console.log(`network back → call connected again: ${Date.now() - back} ms`);
+      await expectRemoteVideoMoving(call.alice);
+      await expectRemoteVideoMoving(call.bob);
+    },
+    timings,
+  );
 });

@@ -19,6 +19,7 @@ import {
   shortestPaths,
   transitionPaths,
   type CallSnapshot,
+  type ModelEvent,
   type ModelPath,
   type ModelStep,
 } from './support/modelPaths.js';
@@ -70,6 +71,17 @@ function lastView(timeline: readonly Entry[], actions: readonly ViewAction[]): V
 
 const sentEvents = (entries: readonly Entry[]): CallEvent[] => entries.flatMap((entry) => (entry.kind === 'sent' ? [entry.event] : []));
 
+/**
+ * Whether `event`, in the call, says we came back with a new seat while the other person kept
+ * theirs: a welcome with a `selfId` other than ours that still lists the other person. They saw
+ * us leave and join again, so they start a fresh call with us as the newcomer.
+ */
+const seatLost = (before: CallSnapshot, event: ModelEvent): boolean =>
+  inCall(before) &&
+  event.type === 'signal.welcome' &&
+  event.selfId !== before.context.selfId &&
+  event.peers.some((peer) => peer.peer_id === before.context.remote?.peer_id);
+
 /** What must hold in any state, whatever led there. */
 function checkState(call: RecordedCall, at: string) {
   const snapshot = call.actor.getSnapshot();
@@ -114,12 +126,17 @@ function checkState(call: RecordedCall, at: string) {
 
 /**
  * What the machine must have passed on during one step: each local description and candidate to
- * the remote (to nobody while the remote is away), each remote one to the peer connection, and
- * an ICE restart when the impolite side starts one or the server comes back during one.
+ * the remote (to nobody while the remote is away), each remote one to the peer connection, an
+ * ICE restart when the impolite side starts one or the server comes back during one, and, on
+ * starting an ICE restart (either side), one refresh of the link to the server before anything
+ * else: a dead media path often means the network changed under a socket that may be dead too.
  */
 function expectedCommands(entries: readonly Entry[], before: CallSnapshot, after: CallSnapshot) {
   const remote = after.context.remote?.peer_id;
-  const toSignaling: SignalingCommand[] = [];
+  // Entering restarting is always the direct effect of the step's own event or timer (no state
+  // reached within one step leads there by itself), so its entry runs before the peer connection
+  // can answer anything, and restarting is never left and entered again within one step.
+  const toSignaling: SignalingCommand[] = !restarting(before) && restarting(after) ? [{ type: 'refresh' }] : [];
   const toPeer: PeerCommand[] = [];
   for (const entry of entries) {
     const event: CallEvent | undefined = entry.kind === 'sent' || entry.kind === 'peer.said' ? entry.event : undefined;
@@ -150,7 +167,7 @@ function checkStep(call: RecordedCall, before: CallSnapshot, step: ModelStep, fr
   const expected = expectedCommands(fresh, before, snapshot);
   const toSignaling = fresh.flatMap((entry) => (entry.kind === 'signaling.command' ? [entry.command] : []));
   const toPeer = fresh.flatMap((entry) => (entry.kind === 'peer.command' ? [entry.command] : []));
-  same(toSignaling, expected.toSignaling, `${at}: what was sent to the other peer, and to whom`);
+  same(toSignaling, expected.toSignaling, `${at}: what the signaling actor was sent (for the other peer, and to whom)`);
   same(toPeer, expected.toPeer, `${at}: what the peer connection was handed`);
 
   fresh.forEach((entry, offset) => {
@@ -182,21 +199,34 @@ function checkStep(call: RecordedCall, before: CallSnapshot, step: ModelStep, fr
 
   // The later joiner calls: it enters the call on the welcome that lists someone already there and
   // offers to them at once; the one who was waiting enters on peerJoined and offers nothing.
-  if (!inCall(before) && inCall(snapshot)) {
-    const offers = toSignaling.filter((command) => command.type === 'send.description' && command.description.type === 'offer');
+  // So does one who comes back to the call with a new seat: to the other person, who kept theirs,
+  // it is a newcomer.
+  const newcomer = seatLost(before, event);
+  if ((!inCall(before) && inCall(snapshot)) || newcomer) {
+    const offers = toSignaling.flatMap((command) =>
+      command.type === 'send.description' && command.description.type === 'offer' ? [command.to] : [],
+    );
     const expectedOffers = event.type === 'signal.welcome' ? [context.remote?.peer_id] : [];
-    same(offers.map((offer) => offer.to), expectedOffers, `${at}: offers sent on entering the call`);
+    same(offers, expectedOffers, `${at}: offers sent on entering the call`);
     same(context.polite, event.type === 'signal.welcome', `${at}: polite on entering the call`);
   }
 
-  // Within a call the peer connection is replaced only to rebuild it: when the other side started
-  // over, or an ICE restart ran out of time; then the old one is closed before the new one starts.
+  // Within a call the peer connection is replaced only to rebuild it (when the other side started
+  // over, or an ICE restart ran out of time) or to start over as the newcomer after losing our
+  // seat; then the old one is closed before the new one starts. Only a rebuild counts towards
+  // TIMING.maxRebuilds; starting over as the newcomer is the other side's doing, not a failure.
   if (inCall(before) && inCall(snapshot)) {
     const rebuilt = event.type === 'peer.rejected' || step.delay?.name === 'restartTimeout';
     const lifecycle = fresh.flatMap((entry) => ((entry.kind === 'start' || entry.kind === 'stop') && entry.effect === 'peer' ? [entry.kind] : []));
-    same(lifecycle, rebuilt ? ['stop', 'start'] : [], `${at}: peer connection replaced`);
-    same(context.rebuilds, rebuilt ? before.context.rebuilds + 1 : connected(snapshot) ? 0 : before.context.rebuilds, `${at}: rebuilds`);
-    same(context.polite, before.context.polite, `${at}: role in the call`);
+    same(lifecycle, rebuilt || newcomer ? ['stop', 'start'] : [], `${at}: peer connection replaced`);
+    const rebuilds = rebuilt ? before.context.rebuilds + 1 : connected(snapshot) ? 0 : before.context.rebuilds;
+    same(context.rebuilds, rebuilds, `${at}: rebuilds`);
+    // The role is kept for the whole call, but a newcomer is always the polite one.
+    same(context.polite, newcomer || before.context.polite, `${at}: role in the call`);
+    if (newcomer && event.type === 'signal.welcome') {
+      same(context.selfId, event.selfId, `${at}: our new seat`);
+      same(context.remote, before.context.remote, `${at}: the other person, who kept their seat`);
+    }
   }
 
   // Losing the link to the server touches nothing but the server region.

@@ -10,13 +10,21 @@ import { ALICE, ANSWER, BOB, CANDIDATE, ICE, IN_ROOM, OFFER, callIn, type Call }
 /** Bob again, after the server restarted and forgot everyone: same person, new id. */
 const BOB_AGAIN = { peer_id: 'bob-id-2', name: 'Bob' };
 const CAROL = { peer_id: 'carol-id', name: 'Carol' };
+/** What a welcome after a reconnect may bring besides new ids: other ICE servers. */
+const NEW_ICE = [{ urls: 'turn:turn.example.test:3478', username: 'u', credential: 'c' }];
 const RECONNECTING = {
   connected: 'active.room.call.inCall.connected active.room.server.reconnecting',
   waiting: 'active.room.call.waiting active.room.server.reconnecting',
   restarting: 'active.room.call.inCall.restarting active.room.server.reconnecting',
 } as const;
 
-const welcome = (selfId: string, peers: (typeof BOB)[]) => ({ type: 'signal.welcome' as const, selfId, peers, iceServers: ICE });
+const welcome = (selfId: string, peers: (typeof BOB)[], iceServers = ICE) => ({
+  type: 'signal.welcome' as const,
+  selfId,
+  peers,
+  iceServers,
+});
+const REFRESH = { type: 'refresh' } as const;
 
 /** How many peer connections were started and stopped, and what the current one was told. */
 const peerLog = (call: Call) => ({
@@ -53,14 +61,27 @@ describe('the link to the server drops and comes back', () => {
     expect(call.context()).toEqual(context);
     expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [] });
     expect(call.log.signaling.sent).toEqual([]);
+    expect(call.log.view).not.toContain('hideRemoteVideo');
+  });
+
+  it('a resumed seat as the polite side changes nothing either: same id, same peer connection, same role', () => {
+    const call = callIn('connectedAsPolite');
+    call.send({ type: 'signal.disconnected' });
+    const context = call.context();
+    call.send(welcome(BOB.peer_id, [ALICE]));
+    expect(call.state()).toBe(IN_ROOM.connected);
+    expect(call.context()).toEqual(context);
+    expect(call.context()).toMatchObject({ selfId: BOB.peer_id, remote: ALICE, polite: true });
+    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [] });
   });
 
   it('after a server restart, rebinds the call to the other person’s new id on the same peer connection', () => {
     const call = callIn('reconnecting');
     call.send(welcome('alice-id-2', [BOB_AGAIN]));
     expect(call.state()).toBe(IN_ROOM.connected);
-    expect(call.context()).toMatchObject({ selfId: 'alice-id-2', remote: BOB_AGAIN, polite: false });
+    expect(call.context()).toMatchObject({ selfId: 'alice-id-2', remote: BOB_AGAIN, polite: false, rebuilds: 0 });
     expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [] });
+    expect(call.log.view).not.toContain('hideRemoteVideo');
 
     call.send(
       { type: 'peer.candidate', candidate: CANDIDATE },
@@ -69,6 +90,17 @@ describe('the link to the server drops and comes back', () => {
     );
     expect(call.log.signaling.sent).toEqual([{ type: 'send.candidate', to: BOB_AGAIN.peer_id, candidate: CANDIDATE }]);
     expect(call.log.peer.received).toEqual([{ type: 'remote.description', description: OFFER }]);
+  });
+
+  it('a new id for us with the other person not among those there is a server restart, not a lost seat', () => {
+    // Everyone got a new id; Carol came in meanwhile. The other person is not listed under their
+    // old id, so nobody there kept a seat of this call: the media carries on, bound to the first listed.
+    const call = callIn('reconnecting');
+    call.send(welcome('alice-id-2', [BOB_AGAIN, CAROL], NEW_ICE));
+    expect(call.state()).toBe(IN_ROOM.connected);
+    expect(call.context()).toMatchObject({ selfId: 'alice-id-2', remote: BOB_AGAIN, polite: false, iceServers: NEW_ICE, rebuilds: 0 });
+    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [] });
+    expect(call.log.signaling.sent).toEqual([]);
   });
 
   it('when nobody is back yet, keeps the peer connection but sends nothing to anyone', () => {
@@ -195,10 +227,11 @@ describe('ICE restart', () => {
   it('during a restart, follows the other person to their new id before asking again', () => {
     const call = callIn('restarting');
     call.send({ type: 'signal.disconnected' }, welcome('alice-id-2', [BOB_AGAIN]));
-    expect(call.context()).toMatchObject({ selfId: 'alice-id-2', remote: BOB_AGAIN });
-    expect(call.log.peer.received).toEqual([{ type: 'restartIce' }, { type: 'restartIce' }]);
+    expect(call.state()).toBe(IN_ROOM.restarting);
+    expect(call.context()).toMatchObject({ selfId: 'alice-id-2', remote: BOB_AGAIN, polite: false, rebuilds: 0 });
+    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [{ type: 'restartIce' }, { type: 'restartIce' }] });
     call.send({ type: 'peer.description', description: OFFER });
-    expect(call.log.signaling.sent).toEqual([{ type: 'send.description', to: BOB_AGAIN.peer_id, description: OFFER }]);
+    expect(call.log.signaling.sent).toEqual([REFRESH, { type: 'send.description', to: BOB_AGAIN.peer_id, description: OFFER }]);
   });
 
   it('during a restart with nobody back, does not ask for a restart nobody would hear', () => {
@@ -268,6 +301,193 @@ describe('ICE restart', () => {
     expect(call.state()).toBe(IN_ROOM.restarting);
     call.advance(TIMING.restartTimeout);
     expect(call.state()).toBe('failed');
+  });
+});
+
+describe('refreshing the link to the server when an ICE restart starts', () => {
+  // A dead media path often means the network changed, and the old socket may be dead without
+  // the browser knowing it: the signaling actor is asked once to open a new one and resume.
+  const ways: [string, (call: Call) => void][] = [
+    ['peer.failed while negotiating', (call) => call.send({ type: 'signal.peerJoined', peer: BOB }, { type: 'peer.failed' })],
+    ['peer.failed while connected', (call) => call.send({ type: 'signal.peerJoined', peer: BOB }, { type: 'peer.connected' }, { type: 'peer.failed' })],
+    [
+      'TIMING.iceGrace running out',
+      (call) => {
+        call.send({ type: 'signal.peerJoined', peer: BOB }, { type: 'peer.connected' }, { type: 'peer.disconnected' });
+        call.advance(TIMING.iceGrace);
+      },
+    ],
+    [
+      'TIMING.connectTimeout running out',
+      (call) => {
+        call.send({ type: 'signal.peerJoined', peer: BOB });
+        call.advance(TIMING.connectTimeout);
+      },
+    ],
+  ];
+  it.each(ways)('the impolite side asks for one refresh on %s', (_, drive) => {
+    const call = callIn('waiting');
+    drive(call);
+    expect(call.state()).toBe(IN_ROOM.restarting);
+    expect(call.log.signaling.sent).toEqual([REFRESH]);
+    expect(call.log.peer.received).toEqual([{ type: 'restartIce' }]);
+  });
+
+  it('the polite side asks for one refresh too, though it leaves the ICE restart to the other side', () => {
+    const call = callIn('connectedAsPolite');
+    expect(call.log.signaling.sent).toEqual([]);
+    call.send({ type: 'peer.failed' });
+    expect(call.state()).toBe(IN_ROOM.restarting);
+    expect(call.log.signaling.sent).toEqual([REFRESH]);
+    expect(call.log.peer.received).toEqual([]);
+  });
+
+  it.each(['restarting', 'restartingAsPolite'] as const)('asks no more while %s goes on, whatever the server says', (point) => {
+    const call = callIn(point);
+    expect(call.log.signaling.sent).toEqual([REFRESH]);
+    const [self, other] = point === 'restarting' ? [ALICE, BOB] : [BOB, ALICE];
+    // What the refresh itself leads to: the link drops and the seat is resumed.
+    call.send({ type: 'signal.disconnected' }, welcome(self.peer_id, [other]));
+    // The server comes back without the other person, then they come back.
+    call.send({ type: 'signal.disconnected' }, welcome(self.peer_id, []), { type: 'signal.peerJoined', peer: other });
+    call.send({ type: 'signal.candidate', from: other.peer_id, candidate: CANDIDATE }, { type: 'peer.track' });
+    call.advance(TIMING.restartTimeout - 1);
+    expect(call.state()).toBe(IN_ROOM.restarting);
+    expect(call.log.signaling.sent).toEqual([REFRESH]);
+  });
+
+  it('asks again each time a restart starts anew, and not when the restart ends', () => {
+    const call = callIn('restarting');
+    call.send({ type: 'peer.connected' });
+    expect(call.log.signaling.sent).toEqual([REFRESH]);
+    call.send({ type: 'peer.failed' });
+    expect(call.log.signaling.sent).toEqual([REFRESH, REFRESH]);
+    // Rebuilt after the restart timed out: a new peer connection, negotiating, no refresh.
+    call.advance(TIMING.restartTimeout);
+    expect(call.state()).toBe(IN_ROOM.negotiating);
+    expect(call.log.signaling.sent).toEqual([REFRESH, REFRESH]);
+    call.advance(TIMING.connectTimeout);
+    expect(call.state()).toBe(IN_ROOM.restarting);
+    expect(call.log.signaling.sent).toEqual([REFRESH, REFRESH, REFRESH]);
+  });
+
+  it('asks for nothing when the server link merely drops', () => {
+    const call = callIn('connected');
+    call.send({ type: 'signal.disconnected' }, welcome(ALICE.peer_id, [BOB]), { type: 'peer.disconnected' }, { type: 'peer.connected' });
+    expect(call.log.signaling.sent).toEqual([]);
+  });
+});
+
+describe('back with a new seat while the other person kept theirs', () => {
+  // Our seat expired while we were away: the other person saw us leave and join again, so they
+  // start a fresh call with us as the newcomer, and we start one as the polite peer that offers.
+  const NEW_SEAT = 'new-seat-id';
+  const sides = {
+    connected: { self: ALICE, other: BOB },
+    connectedAsPolite: { self: BOB, other: ALICE },
+  } as const;
+
+  it.each(['connected', 'connectedAsPolite'] as const)('while %s: a new peer connection, polite, from no description', (point) => {
+    const { self, other } = sides[point];
+    const call = callIn(point);
+    call.send({ type: 'peer.track' }, { type: 'signal.disconnected' });
+    const before = call.context();
+    expect(before).toMatchObject({ selfId: self.peer_id, remote: other, rebuilds: 0 });
+    call.send(welcome(NEW_SEAT, [other], NEW_ICE));
+    expect(call.state()).toBe(IN_ROOM.negotiating);
+    expect(call.log.peer.stopped).toBe(1);
+    expect(call.log.peer.inputs).toEqual([
+      { polite: point === 'connectedAsPolite', iceServers: ICE, initialDescription: null },
+      { polite: true, iceServers: NEW_ICE, initialDescription: null },
+    ]);
+    expect(call.context()).toEqual({
+      ...before,
+      selfId: NEW_SEAT,
+      iceServers: NEW_ICE,
+      remote: other,
+      polite: true,
+      pendingDescription: null,
+      rebuilds: 0,
+    });
+    expect(call.log.view.at(-1)).toBe('hideRemoteVideo');
+    expect(call.log.signaling).toMatchObject({ stopped: 0, sent: [] });
+    expect(call.log.camera).toEqual({ started: 1, stopped: 0 });
+
+    // The new connection's offer goes to the other person, and theirs come through.
+    call.send(
+      { type: 'peer.description', description: OFFER },
+      { type: 'signal.description', from: other.peer_id, description: ANSWER },
+    );
+    expect(call.log.signaling.sent).toEqual([{ type: 'send.description', to: other.peer_id, description: OFFER }]);
+    expect(call.log.peer.received).toEqual([{ type: 'remote.description', description: ANSWER }]);
+  });
+
+  it('is not a rebuild: what is left of TIMING.maxRebuilds stays as it was', () => {
+    const call = callIn('restarting');
+    call.advance(TIMING.restartTimeout);
+    call.send({ type: 'peer.failed' });
+    expect(call.state()).toBe(IN_ROOM.restarting);
+    expect(call.context().rebuilds).toBe(1);
+    call.send({ type: 'signal.disconnected' }, welcome(NEW_SEAT, [BOB]));
+    expect(call.state()).toBe(IN_ROOM.negotiating);
+    expect(call.context()).toMatchObject({ selfId: NEW_SEAT, remote: BOB, polite: true, rebuilds: 1 });
+    expect(call.log.peer.inputs).toHaveLength(3);
+    expect(call.log.peer.stopped).toBe(2);
+  });
+
+  it('while restarting: the same, and the old connection’s ICE restart is not asked for again', () => {
+    const call = callIn('restarting');
+    expect(call.log.signaling.sent).toEqual([REFRESH]);
+    const before = call.context();
+    // The refresh drops the link; the server gives us a new seat and still lists Bob.
+    call.send({ type: 'signal.disconnected' }, welcome(NEW_SEAT, [CAROL, BOB], NEW_ICE));
+    expect(call.state()).toBe(IN_ROOM.negotiating);
+    expect(peerLog(call)).toEqual({ started: 2, stopped: 1, received: [{ type: 'restartIce' }] });
+    expect(call.log.peer.inputs.at(-1)).toEqual({ polite: true, iceServers: NEW_ICE, initialDescription: null });
+    expect(call.context()).toEqual({
+      ...before,
+      selfId: NEW_SEAT,
+      iceServers: NEW_ICE,
+      remote: BOB,
+      polite: true,
+      pendingDescription: null,
+      rebuilds: before.rebuilds,
+    });
+    // No second refresh: the new connection is negotiating, not restarting.
+    expect(call.log.signaling.sent).toEqual([REFRESH]);
+    // And the restart's timer went with the old connection.
+    call.advance(TIMING.restartTimeout);
+    expect(call.state()).toBe(IN_ROOM.negotiating);
+    expect(call.log.peer.inputs).toHaveLength(2);
+  });
+
+  it('while restarting as the polite side: a new peer connection all the same', () => {
+    const call = callIn('restartingAsPolite');
+    call.send({ type: 'signal.disconnected' }, welcome(NEW_SEAT, [ALICE]));
+    expect(call.state()).toBe(IN_ROOM.negotiating);
+    expect(peerLog(call)).toEqual({ started: 2, stopped: 1, received: [] });
+    expect(call.log.peer.inputs.at(-1)).toEqual({ polite: true, iceServers: ICE, initialDescription: null });
+    expect(call.context()).toMatchObject({ selfId: NEW_SEAT, remote: ALICE, polite: true, rebuilds: 0 });
+  });
+
+  it('a resumed seat during a restart changes nothing but asks for the restart again', () => {
+    const call = callIn('restarting');
+    call.send({ type: 'signal.disconnected' });
+    const context = call.context();
+    call.send(welcome(ALICE.peer_id, [BOB]));
+    expect(call.state()).toBe(IN_ROOM.restarting);
+    expect(call.context()).toEqual(context);
+    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [{ type: 'restartIce' }, { type: 'restartIce' }] });
+  });
+
+  it('a second welcome for the same new seat is a resume, not another start over', () => {
+    const call = callIn('connected');
+    call.send({ type: 'signal.disconnected' }, welcome(NEW_SEAT, [BOB]));
+    const context = call.context();
+    call.send({ type: 'signal.disconnected' }, welcome(NEW_SEAT, [BOB]));
+    expect(call.context()).toEqual(context);
+    expect(call.log.peer).toMatchObject({ stopped: 1 });
+    expect(call.log.peer.inputs).toHaveLength(2);
   });
 });
 

@@ -18,7 +18,7 @@ import type { CallSession } from './callSession.js';
 /** Beyond this many waiting messages the oldest go: a renegotiation will resend what matters. */
 const OUTBOX_LIMIT = 500;
 
-function toClientMessage(command: SignalingCommand): ClientMessage {
+function toClientMessage(command: Exclude<SignalingCommand, { type: 'refresh' }>): ClientMessage {
   switch (command.type) {
     case 'send.description':
       return { message_type: 'SDP', to: command.to, content: command.description };
@@ -109,6 +109,17 @@ export function createSignalingActor(url: URL, session: CallSession, random: () 
     };
 
     receive((command) => {
+      if (command.type === 'refresh') {
+        // Only a link that has joined is refreshed; one still connecting is new already.
+        if (!welcomed || !socket) return;
+        const old = socket;
+        socket = null;
+        old.close(1000, 'Refreshing the link');
+        emit({ type: 'signal.disconnected' });
+        attempt = 1;
+        connect();
+        return;
+      }
       outbox.push(toClientMessage(command));
       if (outbox.length > OUTBOX_LIMIT) outbox.shift();
       flush();

@@ -56,6 +56,14 @@ function notProvided<TEvent extends EventObject, TInput = void>(name: string) {
 
 const IN_CALL = '#call.active.room.call.inCall';
 
+/** As the newcomer we are the polite peer (PROTOCOL.md, Rooms): a new peer connection offers. */
+const startOverAsNewcomer = {
+  guard: 'seatLost',
+  target: IN_CALL,
+  reenter: true,
+  actions: ['noteSelfId', { type: 'becomeNewcomer' }],
+} as const;
+
 export const callMachine = setup({
   types: {
     context: {} as CallContext,
@@ -90,6 +98,7 @@ export const callMachine = setup({
       remote: ({ context, event }) => (event.type === 'signal.peerJoined' ? event.peer : context.remote),
     }),
     markRemoteAway: assign({ remote: null }),
+    becomeNewcomer: assign({ polite: true, pendingDescription: null }),
     // The impolite peer restarts ICE; the polite one answers the offer that follows.
     askForIceRestart: enqueueActions(({ context, enqueue }) => {
       if (!context.polite) enqueue.sendTo('peerConnection', { type: 'restartIce' });
@@ -104,6 +113,14 @@ export const callMachine = setup({
     othersAlreadyThere: ({ event }) => event.type === 'signal.welcome' && event.peers.length > 0,
     remoteStillThere: ({ context, event }) =>
       event.type === 'signal.welcome' && event.peers.some((peer) => peer.peer_id === context.remote?.peer_id),
+    /**
+     * We came back with a new seat while the other person kept theirs: they saw us leave and
+     * join again, so they start a fresh call with us as the newcomer.
+     */
+    seatLost: ({ context, event }) =>
+      event.type === 'signal.welcome' &&
+      event.selfId !== context.selfId &&
+      event.peers.some((peer) => peer.peer_id === context.remote?.peer_id),
     remoteAway: ({ context }) => context.remote === null,
     remoteKnown: ({ context }) => context.remote !== null,
     fromRemote: ({ context, event }) =>
@@ -240,6 +257,7 @@ export const callMachine = setup({
                       actions: assign({ remote: null, peerLeft: true }),
                     },
                     'signal.welcome': [
+                      startOverAsNewcomer,
                       // A resumed seat: the same call, nothing to change.
                       { guard: 'remoteStillThere', actions: 'noteSelfId' },
                       // The media never stopped while the server was away, so the same peer
@@ -325,12 +343,13 @@ export const callMachine = setup({
                     },
                     // An ICE restart: the impolite peer asks for it, the polite one answers.
                     restarting: {
-                      entry: 'askForIceRestart',
+                      entry: ['askForIceRestart', sendTo('signaling', { type: 'refresh' })],
                       on: {
                         'peer.connected': 'connected',
                         // Candidates sent while the server was away may be lost: ask again. These
                         // shadow inCall's handlers, so they rebind the other person the same way first.
                         'signal.welcome': [
+                          startOverAsNewcomer,
                           { guard: 'remoteStillThere', actions: ['noteSelfId', 'askForIceRestart'] },
                           { guard: 'othersAlreadyThere', actions: ['noteSelfId', 'rebindToFirstPeer', 'askForIceRestart'] },
                           // Nobody to restart with yet: ask when they come back.

@@ -40,7 +40,12 @@ export type CallEvent = UserEvent | MediaEvent | SignalEvent | PeerEvent;
 /** What the machine asks the signaling actor to send. */
 export type SignalingCommand =
   | { type: 'send.description'; to: string; description: SessionDescription }
-  | { type: 'send.candidate'; to: string; candidate: IceCandidate | null };
+  | { type: 'send.candidate'; to: string; candidate: IceCandidate | null }
+  /**
+   * Open a new socket and resume the seat. When the media path dies the network has often
+   * changed, and the old socket may be dead without the browser knowing it.
+   */
+  | { type: 'refresh' };
 
 /** What the machine hands the peer-connection actor from the other side. */
 export type PeerCommand =

@@ -30,6 +30,16 @@ export function sampleEvents(context: CallContext): SampleEvent[] {
       label: 'signal.welcome (someone there)',
       event: { type: 'signal.welcome', selfId: 'peer-a', peers: [NEWCOMER], iceServers: [] },
     },
+    {
+      // Our seat expired while we were away; the other person kept theirs.
+      label: 'signal.welcome (back with a new seat)',
+      event: {
+        type: 'signal.welcome',
+        selfId: context.selfId === 'peer-a' ? 'peer-a2' : 'peer-a',
+        peers: [context.remote ?? NEWCOMER],
+        iceServers: [],
+      },
+    },
     { label: 'signal.peerJoined', event: { type: 'signal.peerJoined', peer: NEWCOMER } },
     { label: 'signal.peerLeft', event: { type: 'signal.peerLeft', peerId: remote } },
     { label: 'signal.description', event: { type: 'signal.description', from: remote, description: OFFER } },

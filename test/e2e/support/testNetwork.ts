@@ -23,6 +23,9 @@ export interface TestNetwork {
   chromiumIn(host: 'a' | 'b'): string;
   cutMediaPath(): void;
   restoreMediaPath(): void;
+  /** Host A loses its network altogether: no server, no media (a laptop closing, a dead Wi-Fi). */
+  disconnectHostA(): void;
+  reconnectHostA(): void;
   teardown(): void;
 }
 
@@ -87,6 +90,14 @@ export function createTestNetwork(chromium: string): TestNetwork {
     chromiumIn: (host) => wrappers[host],
     cutMediaPath: () => inNs('a', 'route', 'add', 'blackhole', '10.77.3.2/32'),
     restoreMediaPath: () => inNs('a', 'route', 'del', 'blackhole', '10.77.3.2/32'),
+    disconnectHostA: () => {
+      inNs('a', 'route', 'add', 'blackhole', '10.77.3.2/32');
+      inNs('a', 'route', 'add', 'blackhole', '10.77.1.1/32');
+    },
+    reconnectHostA: () => {
+      inNs('a', 'route', 'del', 'blackhole', '10.77.3.2/32');
+      inNs('a', 'route', 'del', 'blackhole', '10.77.1.1/32');
+    },
     teardown,
   };
 }

@@ -105,9 +105,11 @@ export const refused = (snapshot: CallSnapshot): SampleEvent[] =>
  * only one side of a call, and the whole context would multiply paths by error texts. What is
  * told apart changes what the machine does next: the role in a call, whether the other person
  * is reachable, and "the other one left" (what waiting says). How many rebuilds are left is
- * told apart only with the server online and the other person known: one road to the last
- * rebuild is enough to cover what happens there, and counting on every road would double the
- * paths again and again.
+ * told apart only while the other person is known, whether the server is online or coming back
+ * (a welcome that gives us a new seat starts the call over without spending a rebuild, so it
+ * must be seen to keep a count other than 0): while they are away, one road to the last rebuild
+ * is enough to cover what happens there, and counting on every road would double the paths
+ * again and again.
  */
 export function stateKey(snapshot: CallSnapshot): string {
   const state = stateToString(snapshot.value);
@@ -115,7 +117,6 @@ export function stateKey(snapshot: CallSnapshot): string {
   if (snapshot.matches({ active: { room: { call: 'inCall' } } })) {
     const role = context.polite ? 'polite' : 'impolite';
     if (context.remote === null) return `${state} (${role}, remote away)`;
-    if (!snapshot.matches({ active: { room: { server: 'online' } } })) return `${state} (${role})`;
     return `${state} (${role}, rebuilds ${context.rebuilds})`;
   }
   if (snapshot.matches({ active: { room: { call: 'waiting' } } }) && context.peerLeft) return `${state} (after the other left)`;
