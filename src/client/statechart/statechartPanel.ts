@@ -19,8 +19,7 @@ export interface StatechartPanel {
 }
 
 /** The active states (ancestors included) and the current leaves, one per parallel region. */
-function activeIds(graph: MachineGraph, leafPaths: string[]) {
-  const byPath = new Map([...graph.states.values()].map((state) => [state.path, state.id]));
+function activeIds(graph: MachineGraph, byPath: ReadonlyMap<string, string>, leafPaths: string[]) {
   const ids = new Set<string>([graph.rootId]);
   const leaves = new Set<string>();
   for (const path of leafPaths) {
@@ -49,6 +48,7 @@ const clock = (date: Date) =>
 
 export function createStatechartPanel(container: HTMLElement, machine: AnyStateMachine): StatechartPanel {
   const graph = machineGraph(machine);
+  const byPath = new Map([...graph.states.values()].map((state) => [state.path, state.id]));
   const drawing = renderStatechart(layoutMachine(graph), 'Statechart of the call machine');
   const chart = container.querySelector<HTMLElement>('.chart');
   const log = container.querySelector<HTMLOListElement>('.event-log');
@@ -88,7 +88,7 @@ export function createStatechartPanel(container: HTMLElement, machine: AnyStateM
         const snapshot = inspection.snapshot as { value?: unknown };
         if (snapshot.value === undefined) return;
         const now = stateToString(snapshot.value as Parameters<typeof stateToString>[0]);
-        const { ids, leaves } = activeIds(graph, now.split(' '));
+        const { ids, leaves } = activeIds(graph, byPath, now.split(' '));
         drawing.showActive(ids, leaves);
         const event = inspection.event.type;
         if (previous !== null && !event.startsWith('xstate.')) addLogEntry(event, describeMove(previous, now));
