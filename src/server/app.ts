@@ -35,7 +35,9 @@ export interface AppOptions {
 }
 
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy ?? false });
+  // On close, connections still open are cut: a browser's pre-opened connection that never sends a
+  // request would otherwise hold the close until Node's header timeout (WebSockets get 1001 first).
+  const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy ?? false, forceCloseConnections: true });
 
   // First, so its hooks see every route registered after it (and the /ws route can opt out).
   await app.register(fastifyHelmet, helmetOptions);
