@@ -1,0 +1,96 @@
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { CONNECTED, expect, expectRemoteVideoMoving, expectState, openPerson, startServer, test as base } from './support/fixtures.js';
+
+// The audio level is read with Web Audio, which must run without a click in the page.
+const test = base.extend<{ listener: Browser }>({
+  listener: async ({}, use) => {
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        '--allow-loopback-in-peer-connection',
+        '--autoplay-policy=no-user-gesture-required',
+      ],
+    });
+    try {
+      await use(browser);
+    } finally {
+      await browser.close();
+    }
+  },
+});
+
+/** The loudest level of the remote video's audio over about a second (0 silent, 1 full scale). */
+function remoteAudioPeak(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const video = document.getElementById('remote-video') as HTMLVideoElement;
+    const context = new AudioContext();
+    try {
+      const analyser = context.createAnalyser();
+      context.createMediaStreamSource(video.srcObject as MediaStream).connect(analyser);
+      const samples = new Float32Array(analyser.fftSize);
+      let peak = 0;
+      for (let i = 0; i < 20; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        analyser.getFloatTimeDomainData(samples);
+        for (const sample of samples) peak = Math.max(peak, Math.abs(sample));
+      }
+      return peak;
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test('/?echo shows my own picture and sound coming back, with the round trip and the path', async ({ listener, server }) => {
+  const page = await openPerson(listener, `${server.url}/?echo`, { startsIdle: false });
+  await expectState(page, CONNECTED);
+  // The address stays the test call's: a reload makes a new one rather than sharing a room.
+  expect(new URL(page.url()).search).toBe('?echo');
+  await expect(page.locator('#echo-note')).toContainText('you see and hear yourself');
+  await expect(page.getByRole('button', { name: 'Copy link' })).toBeHidden();
+  await expectRemoteVideoMoving(page);
+  await expect.poll(() => remoteAudioPeak(page), { timeout: 15_000 }).toBeGreaterThan(0.1);
+
+  const quality = page.getByLabel('Connection quality');
+  await expect(quality).toBeVisible();
+  await expect(quality).toHaveAttribute('data-path', 'host/host');
+  await expect(quality).toContainText('direct (host)');
+  await expect(quality).toHaveAttribute('data-rtt-ms', /^\d+$/);
+  // Figures for the README: a few seconds of the round trip as the page shows it.
+  const rtts: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await page.waitForTimeout(1_000);
+    rtts.push(Number(await quality.getAttribute('data-rtt-ms')));
+  }
+  console.log(`echo round trip as shown (ms): ${rtts.join(', ')}`);
+});
+
+test('hanging up a test call sends the echo peer away; Start brings a new one', async ({ listener, server }) => {
+  const page = await openPerson(listener, `${server.url}/?echo`, { startsIdle: false });
+  await expectState(page, CONNECTED);
+  await page.getByRole('button', { name: 'Hang up' }).click();
+  await expectState(page, 'ended');
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expectState(page, CONNECTED);
+  await expectRemoteVideoMoving(page);
+});
+
+test('past the cap of test calls the page says so', async ({ listener }) => {
+  const server = await startServer({ echoMaxCalls: 1 });
+  const pages: Page[] = [];
+  try {
+    const first = await openPerson(listener, `${server.url}/?echo`, { startsIdle: false });
+    pages.push(first);
+    await expectState(first, CONNECTED);
+    const second = await openPerson(listener, `${server.url}/?echo`, { startsIdle: false });
+    pages.push(second);
+    await expect(second.locator('#echo-note')).toContainText('already has 1 test calls going');
+    await expect(second.locator('#echo-note')).toHaveAttribute('data-tone', 'error');
+  } finally {
+    // The people leave before the server closes (see the server fixture).
+    for (const page of pages) await page.context().close();
+    await server.app.close();
+  }
+});
