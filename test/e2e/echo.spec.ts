@@ -1,4 +1,5 @@
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { startCoturn } from './support/coturn.js';
 import { CONNECTED, expect, expectRemoteVideoMoving, expectState, openPerson, startServer, test as base } from './support/fixtures.js';
 
 // The audio level is read with Web Audio, which must run without a click in the page.
@@ -92,5 +93,39 @@ test('past the cap of test calls the page says so', async ({ listener }) => {
     // The people leave before the server closes (see the server fixture).
     for (const page of pages) await page.context().close();
     await server.app.close();
+  }
+});
+
+test('a test call relayed through TURN (coturn) when the browser may only use relays', async ({ listener }) => {
+  test.setTimeout(90_000);
+  const turn = await startCoturn();
+  let page: Page | undefined;
+  try {
+    const server = await startServer({ iceServers: [turn.iceServer] });
+    try {
+      const context = await listener.newContext();
+      // As a browser whose operator wants every call relayed: only relay candidates on this side.
+      await context.addInitScript(() => {
+        const Native = window.RTCPeerConnection;
+        window.RTCPeerConnection = class extends Native {
+          constructor(config?: RTCConfiguration) {
+            super({ ...config, iceTransportPolicy: 'relay' });
+          }
+        };
+      });
+      page = await context.newPage();
+      await page.goto(`${server.url}/?echo`);
+      await expectState(page, CONNECTED, 30_000);
+      await expectRemoteVideoMoving(page);
+      await expect.poll(() => remoteAudioPeak(page!), { timeout: 15_000 }).toBeGreaterThan(0.1);
+      const quality = page.getByLabel('Connection quality');
+      await expect(quality).toHaveAttribute('data-path', /^relay\//);
+      await expect(quality).toContainText('relayed');
+    } finally {
+      await page?.context().close();
+      await server.app.close();
+    }
+  } finally {
+    await turn.stop();
   }
 });
