@@ -129,3 +129,40 @@ test('a test call relayed through TURN (coturn) when the browser may only use re
     await turn.stop();
   }
 });
+
+test('the echo peer answers when the page offers (an ICE restart from the page)', async ({ listener, server }) => {
+  const context = await listener.newContext();
+  // Keeps a handle on the page's peer connection, to restart ICE as a dying path would.
+  await context.addInitScript(() => {
+    const Native = window.RTCPeerConnection;
+    const connections: RTCPeerConnection[] = [];
+    (window as unknown as { connections: RTCPeerConnection[] }).connections = connections;
+    window.RTCPeerConnection = class extends Native {
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        connections.push(this);
+      }
+    };
+  });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${server.url}/?echo`);
+    await expectState(page, CONNECTED);
+    await expectRemoteVideoMoving(page);
+    const remoteUfrag = () =>
+      page.evaluate(() => {
+        const pc = (window as unknown as { connections: RTCPeerConnection[] }).connections.at(-1)!;
+        return /a=ice-ufrag:(\S+)/.exec(pc.remoteDescription?.sdp ?? '')?.[1] ?? null;
+      });
+    const before = await remoteUfrag();
+
+    await page.evaluate(() => (window as unknown as { connections: RTCPeerConnection[] }).connections.at(-1)!.restartIce());
+
+    // The page's offer got an answer with new ICE credentials, and the picture keeps coming.
+    await expect.poll(remoteUfrag, { timeout: 15_000 }).not.toBe(before);
+    await expectState(page, CONNECTED);
+    await expectRemoteVideoMoving(page);
+  } finally {
+    await context.close();
+  }
+});
