@@ -87,7 +87,7 @@ test('past the cap of test calls the page says so', async ({ listener }) => {
     await expectState(first, CONNECTED);
     const second = await openPerson(listener, `${server.url}/?echo`, { startsIdle: false });
     pages.push(second);
-    await expect(second.locator('#echo-note')).toContainText('already has 1 test calls going');
+    await expect(second.locator('#echo-note')).toContainText('already has 1 test call going, the most it runs at once');
     await expect(second.locator('#echo-note')).toHaveAttribute('data-tone', 'error');
   } finally {
     // The people leave before the server closes (see the server fixture).

@@ -82,7 +82,7 @@ export async function echoRoute(app: FastifyInstance, options: EchoRouteOptions)
       case 'already':
         return already();
       case 'busy':
-        return refuse(reply, 503, 'Service Unavailable', `This server already has ${options.maxCalls} test calls going, the most it runs at once; try again in a minute.`);
+        return refuse(reply, 503, 'Service Unavailable', `This server already has ${options.maxCalls} test call${options.maxCalls === 1 ? '' : 's'} going, the most it runs at once; try again in a minute.`);
       case 'started':
         return reply.code(202).send({ max_seconds: options.maxSeconds } satisfies EchoStarted);
     }
