@@ -9,15 +9,20 @@ import { createSignalingActor } from './effects/signaling.js';
 import { callMachine } from './machine/callMachine.js';
 import { createStatechartPanel } from './statechart/statechartPanel.js';
 import { renderSimulationControls, simulatedCallMachine } from './statechart/simulation.js';
+import { startEchoMode } from './echo/echoMode.js';
+import { startQualityPanel } from './echo/qualityPanel.js';
 import { createCallView } from './view/callView.js';
 import { setUpPanelToggle } from './view/panelToggle.js';
-import { roomFromLocation } from './view/roomLink.js';
+import { newRoomId, roomFromLocation } from './view/roomLink.js';
 
 const panelElement = document.getElementById('statechart-panel');
 if (!panelElement) throw new Error('The page is missing #statechart-panel.');
 setUpPanelToggle(panelElement);
-const stage: MediaStage = { local: null, remote: null };
-const simulate = new URL(window.location.href).searchParams.has('simulate');
+const stage: MediaStage = { local: null, remote: null, connection: null };
+const mode = new URL(window.location.href).searchParams;
+const simulate = mode.has('simulate');
+// A test call: a fresh room of its own each time, never shared, so the address stays `/?echo`.
+const echo = !simulate && mode.has('echo');
 
 /** Reading `sessionStorage` throws where the browser blocks storage; the call works without it. */
 function sessionStorageOrNull(): Storage | null {
@@ -29,7 +34,9 @@ function sessionStorageOrNull(): Storage | null {
 }
 
 function startCall(): void {
-  const link = roomFromLocation(window.location, window.history);
+  const link = echo
+    ? { room: newRoomId((bytes) => crypto.getRandomValues(bytes)), url: null }
+    : roomFromLocation(window.location, window.history);
   const view = createCallView(document, stage, link.url);
   const session = createCallSession(sessionStorageOrNull(), link.room);
   const signalingUrl = new URL(SIGNALING_PATH, window.location.href);
@@ -57,8 +64,14 @@ function startCall(): void {
   // Closing the tab leaves the room at once, so the other side does not wait for a timeout.
   window.addEventListener('pagehide', () => call.stop());
   call.start();
+  if (echo) {
+    document.body.classList.add('echo');
+    startEchoMode(call, link.room, document.getElementById('echo-note')!);
+    startQualityPanel(document.getElementById('quality')!, stage);
+    call.send({ type: 'user.start' });
+  }
   // A reload during a call goes straight back into it.
-  if (session.wasInCall()) call.send({ type: 'user.start' });
+  else if (session.wasInCall()) call.send({ type: 'user.start' });
 }
 
 function startSimulation(): void {

@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { CLOSE_GOING_AWAY, MAX_FRAME_BYTES } from '../shared/limits.js';
 import { DEFAULTS } from './defaults.js';
 import type { IceServerConfig } from '../shared/messages.js';
+import { echoRoute } from './echo/echoRoute.js';
 import { createMemoryRoomRegistry, type RoomRegistry } from './rooms.js';
 import { helmetOptions } from './securityHeaders.js';
 import { signaling } from './signaling.js';
@@ -32,6 +33,11 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Behind a reverse proxy: whose X-Forwarded-For to believe (Fastify's `trustProxy`). */
   trustProxy?: boolean | string;
+  /** Test calls with the echo peer (`POST /echo`): on unless false. */
+  echo?: boolean;
+  /** How long one test call may last, and how many may run at once on this server. */
+  echoMaxSeconds?: number;
+  echoMaxCalls?: number;
 }
 
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
@@ -56,8 +62,9 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       done();
     },
   });
+  const registry = options.registry ?? createMemoryRoomRegistry(options.roomCapacity ?? DEFAULTS.roomCapacity);
   await app.register(signaling, {
-    registry: options.registry ?? createMemoryRoomRegistry(options.roomCapacity ?? DEFAULTS.roomCapacity),
+    registry,
     iceServers: options.iceServers ?? [],
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs,
     allowedOrigins: options.allowedOrigins ?? [],
@@ -68,6 +75,13 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     },
     maxSocketsPerIp: options.maxSocketsPerIp ?? DEFAULTS.maxSocketsPerIp,
     maxNewRoomsPerIp: options.maxNewRoomsPerIp ?? DEFAULTS.maxNewRoomsPerIp,
+  });
+
+  await app.register(echoRoute, {
+    enabled: options.echo ?? DEFAULTS.echo,
+    maxSeconds: options.echoMaxSeconds ?? DEFAULTS.echoMaxSeconds,
+    maxCalls: options.echoMaxCalls ?? DEFAULTS.echoMaxCalls,
+    registry,
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -25,6 +25,9 @@ export interface ServerConfig {
   logLevel: string;
   /** Which reverse proxies' X-Forwarded-For to believe, so per-address limits see real clients. */
   trustProxy: boolean | string;
+  echo: boolean;
+  echoMaxSeconds: number;
+  echoMaxCalls: number;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +115,14 @@ function trustProxy(env: Env): boolean | string {
   return raw;
 }
 
+function onOff(env: Env, name: string, fallback: boolean, meaning: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new ConfigError(name, `${name} must be "on" or "off" (${meaning}); got "${env[name]}".`);
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env): ServerConfig {
@@ -134,5 +145,8 @@ export function loadConfig(env: Env): ServerConfig {
     maxNewRoomsPerIp: integer(env, 'MAX_NEW_ROOMS_PER_IP', DEFAULTS.maxNewRoomsPerIp, 1, 100_000, 'how many new rooms one client address may create per minute'),
     logLevel,
     trustProxy: trustProxy(env),
+    echo: onOff(env, 'ECHO', DEFAULTS.echo, 'whether people can make a test call with the echo peer'),
+    echoMaxSeconds: integer(env, 'ECHO_MAX_SECONDS', DEFAULTS.echoMaxSeconds, 1, 3_600, 'how many seconds one test call may last'),
+    echoMaxCalls: integer(env, 'ECHO_MAX_CALLS', DEFAULTS.echoMaxCalls, 1, 1_000, 'how many test calls may run at once on this server'),
   };
 }

@@ -16,4 +16,10 @@ export const DEFAULTS = {
   maxSocketsPerIp: 20,
   /** A person opens a room or two a minute; a script creating rooms does not get far. */
   maxNewRoomsPerIp: 30,
+  /** Test calls with the echo peer; a single process has nobody else to offer one. */
+  echo: true,
+  /** Enough to see, hear and judge the path; short enough that a forgotten tab costs little. */
+  echoMaxSeconds: 120,
+  /** Each echo call costs this server a share of a core (bench:echo measures it). */
+  echoMaxCalls: 4,
 } as const;

@@ -29,6 +29,9 @@ const app = await buildApp({
   maxNewRoomsPerIp: config.maxNewRoomsPerIp,
   logger: { level: config.logLevel },
   trustProxy: config.trustProxy,
+  echo: config.echo,
+  echoMaxSeconds: config.echoMaxSeconds,
+  echoMaxCalls: config.echoMaxCalls,
 });
 
 let closing = false;

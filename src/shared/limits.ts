@@ -18,3 +18,6 @@ export const CLOSE_TOO_BIG = 1009;
 export const CLOSE_INTERNAL_ERROR = 1011;
 /** The server closes a socket whose seat another socket resumed (a newer tab, a reconnect). */
 export const CLOSE_REPLACED = 4000;
+
+/** Where a page asks the server for a test call with its echo peer (see src/shared/echoRequest.ts). */
+export const ECHO_PATH = '/echo';

@@ -35,6 +35,9 @@ describe('loadConfig', () => {
       maxNewRoomsPerIp: 30,
       logLevel: 'info',
       trustProxy: false,
+      echo: true,
+      echoMaxSeconds: 120,
+      echoMaxCalls: 4,
     });
   });
 
@@ -59,6 +62,9 @@ describe('loadConfig', () => {
         MAX_NEW_ROOMS_PER_IP: '5',
         LOG_LEVEL: 'warn',
         TRUST_PROXY: '10.0.0.1',
+        ECHO: 'off',
+        ECHO_MAX_SECONDS: '30',
+        ECHO_MAX_CALLS: '10',
       }),
     ).toEqual({
       port: 8080,
@@ -74,6 +80,9 @@ describe('loadConfig', () => {
       maxNewRoomsPerIp: 5,
       logLevel: 'warn',
       trustProxy: '10.0.0.1',
+      echo: false,
+      echoMaxSeconds: 30,
+      echoMaxCalls: 10,
     });
   });
 
@@ -107,11 +116,24 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', { TRUST_PROXY: 'yes' }],
     ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.0/40' }],
     ['TRUST_PROXY', { TRUST_PROXY: '127.0.0.1,proxy.example.org' }],
+    ['ECHO', { ECHO: 'yes' }],
+    ['ECHO', { ECHO: 'false' }],
+    ['ECHO_MAX_SECONDS', { ECHO_MAX_SECONDS: '0' }],
+    ['ECHO_MAX_SECONDS', { ECHO_MAX_SECONDS: '2m' }],
+    ['ECHO_MAX_SECONDS', { ECHO_MAX_SECONDS: '3601' }],
+    ['ECHO_MAX_CALLS', { ECHO_MAX_CALLS: '0' }],
+    ['ECHO_MAX_CALLS', { ECHO_MAX_CALLS: 'four' }],
   ])('refuses a bad %s (%j) with a ConfigError naming it', (setting, env) => {
     const error = configError(env);
 
     expect(error.setting).toBe(setting);
     expect(error.message).toContain(setting);
+  });
+
+  it('takes ECHO as on or off in any case, and says which words it takes', () => {
+    expect(loadConfig({ ECHO: 'ON' }).echo).toBe(true);
+    expect(loadConfig({ ECHO: ' off ' }).echo).toBe(false);
+    expect(configError({ ECHO: 'no' }).message).toContain('"on" or "off"');
   });
 
   it('says what to write instead of an origin with a path', () => {

@@ -5,6 +5,8 @@
 export interface MediaStage {
   local: MediaStream | null;
   remote: MediaStream | null;
+  /** The call's peer connection, for views that read its statistics. */
+  connection: RTCPeerConnection | null;
 }
 
 export function stopTracks(stream: MediaStream): void {

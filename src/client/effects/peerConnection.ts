@@ -12,6 +12,7 @@ export function createPeerConnectionActor(stage: MediaStage) {
   return fromCallback<PeerCommand, PeerInput>(({ input, sendBack, receive }) => {
     const emit = (event: PeerEvent) => sendBack(event);
     const pc = new RTCPeerConnection({ iceServers: input.iceServers });
+    stage.connection = pc;
     let makingOffer = false;
     let ignoreOffer = false;
     let settingRemoteAnswer = false;
@@ -119,6 +120,7 @@ export function createPeerConnectionActor(stage: MediaStage) {
     return () => {
       pc.close();
       stage.remote = null;
+      if (stage.connection === pc) stage.connection = null;
     };
   });
 }

@@ -54,8 +54,11 @@ export const test = base.extend<{ server: CallServer; closePeople: void }>({
 
 export { expect };
 
-/** A person: a page in a browser context of their own, like a separate browser profile. */
-export async function openPerson(browser: Browser, url: string): Promise<Page> {
+/**
+ * A person: a page in a browser context of their own, like a separate browser profile. A page
+ * that starts by itself (a test call) is not waited for in `idle`.
+ */
+export async function openPerson(browser: Browser, url: string, { startsIdle = true } = {}): Promise<Page> {
   const context = await browser.newContext();
   openContexts.push(context);
   const page = await context.newPage();
@@ -64,7 +67,7 @@ export async function openPerson(browser: Browser, url: string): Promise<Page> {
     if (/Content Security Policy/i.test(message.text())) pageFaults.push(`CSP: ${message.text()}`);
   });
   await page.goto(url);
-  await expect(page.locator('body')).toHaveAttribute('data-call-state', 'idle');
+  if (startsIdle) await expect(page.locator('body')).toHaveAttribute('data-call-state', 'idle');
   return page;
 }
 

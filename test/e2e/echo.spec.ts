@@ -1,0 +1,168 @@
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { startCoturn } from './support/coturn.js';
+import { CONNECTED, expect, expectRemoteVideoMoving, expectState, openPerson, startServer, test as base } from './support/fixtures.js';
+
+// The audio level is read with Web Audio, which must run without a click in the page.
+const test = base.extend<{ listener: Browser }>({
+  listener: async ({}, use) => {
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        '--allow-loopback-in-peer-connection',
+        '--autoplay-policy=no-user-gesture-required',
+      ],
+    });
+    try {
+      await use(browser);
+    } finally {
+      await browser.close();
+    }
+  },
+});
+
+/** The loudest level of the remote video's audio over about a second (0 silent, 1 full scale). */
+function remoteAudioPeak(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const video = document.getElementById('remote-video') as HTMLVideoElement;
+    const context = new AudioContext();
+    try {
+      const analyser = context.createAnalyser();
+      context.createMediaStreamSource(video.srcObject as MediaStream).connect(analyser);
+      const samples = new Float32Array(analyser.fftSize);
+      let peak = 0;
+      for (let i = 0; i < 20; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        analyser.getFloatTimeDomainData(samples);
+        for (const sample of samples) peak = Math.max(peak, Math.abs(sample));
+      }
+      return peak;
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test('/?echo shows my own picture and sound coming back, with the round trip and the path', async ({ listener, server }) => {
+  const page = await openPerson(listener, `${server.url}/?echo`, { startsIdle: false });
+  await expectState(page, CONNECTED);
+  // The address stays the test call's: a reload makes a new one rather than sharing a room.
+  expect(new URL(page.url()).search).toBe('?echo');
+  await expect(page.locator('#echo-note')).toContainText('you see and hear yourself');
+  await expect(page.getByRole('button', { name: 'Copy link' })).toBeHidden();
+  await expectRemoteVideoMoving(page);
+  await expect.poll(() => remoteAudioPeak(page), { timeout: 15_000 }).toBeGreaterThan(0.1);
+
+  const quality = page.getByLabel('Connection quality');
+  await expect(quality).toBeVisible();
+  await expect(quality).toHaveAttribute('data-path', 'host/host');
+  await expect(quality).toContainText('direct (host)');
+  await expect(quality).toHaveAttribute('data-rtt-ms', /^\d+$/);
+  // Figures for the README: a few seconds of the round trip as the page shows it.
+  const rtts: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await page.waitForTimeout(1_000);
+    rtts.push(Number(await quality.getAttribute('data-rtt-ms')));
+  }
+  console.log(`echo round trip as shown (ms): ${rtts.join(', ')}`);
+});
+
+test('hanging up a test call sends the echo peer away; Start brings a new one', async ({ listener, server }) => {
+  const page = await openPerson(listener, `${server.url}/?echo`, { startsIdle: false });
+  await expectState(page, CONNECTED);
+  await page.getByRole('button', { name: 'Hang up' }).click();
+  await expectState(page, 'ended');
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expectState(page, CONNECTED);
+  await expectRemoteVideoMoving(page);
+});
+
+test('past the cap of test calls the page says so', async ({ listener }) => {
+  const server = await startServer({ echoMaxCalls: 1 });
+  const pages: Page[] = [];
+  try {
+    const first = await openPerson(listener, `${server.url}/?echo`, { startsIdle: false });
+    pages.push(first);
+    await expectState(first, CONNECTED);
+    const second = await openPerson(listener, `${server.url}/?echo`, { startsIdle: false });
+    pages.push(second);
+    await expect(second.locator('#echo-note')).toContainText('already has 1 test call going, the most it runs at once');
+    await expect(second.locator('#echo-note')).toHaveAttribute('data-tone', 'error');
+  } finally {
+    // The people leave before the server closes (see the server fixture).
+    for (const page of pages) await page.context().close();
+    await server.app.close();
+  }
+});
+
+test('a test call relayed through TURN (coturn) when the browser may only use relays', async ({ listener }) => {
+  test.setTimeout(90_000);
+  const turn = await startCoturn();
+  let page: Page | undefined;
+  try {
+    const server = await startServer({ iceServers: [turn.iceServer] });
+    try {
+      const context = await listener.newContext();
+      // As a browser whose operator wants every call relayed: only relay candidates on this side.
+      await context.addInitScript(() => {
+        const Native = window.RTCPeerConnection;
+        window.RTCPeerConnection = class extends Native {
+          constructor(config?: RTCConfiguration) {
+            super({ ...config, iceTransportPolicy: 'relay' });
+          }
+        };
+      });
+      page = await context.newPage();
+      await page.goto(`${server.url}/?echo`);
+      await expectState(page, CONNECTED, 30_000);
+      await expectRemoteVideoMoving(page);
+      await expect.poll(() => remoteAudioPeak(page!), { timeout: 15_000 }).toBeGreaterThan(0.1);
+      const quality = page.getByLabel('Connection quality');
+      await expect(quality).toHaveAttribute('data-path', /^relay\//);
+      await expect(quality).toContainText('relayed');
+    } finally {
+      await page?.context().close();
+      await server.app.close();
+    }
+  } finally {
+    await turn.stop();
+  }
+});
+
+test('the echo peer answers when the page offers (an ICE restart from the page)', async ({ listener, server }) => {
+  const context = await listener.newContext();
+  // Keeps a handle on the page's peer connection, to restart ICE as a dying path would.
+  await context.addInitScript(() => {
+    const Native = window.RTCPeerConnection;
+    const connections: RTCPeerConnection[] = [];
+    (window as unknown as { connections: RTCPeerConnection[] }).connections = connections;
+    window.RTCPeerConnection = class extends Native {
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        connections.push(this);
+      }
+    };
+  });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${server.url}/?echo`);
+    await expectState(page, CONNECTED);
+    await expectRemoteVideoMoving(page);
+    const remoteUfrag = () =>
+      page.evaluate(() => {
+        const pc = (window as unknown as { connections: RTCPeerConnection[] }).connections.at(-1)!;
+        return /a=ice-ufrag:(\S+)/.exec(pc.remoteDescription?.sdp ?? '')?.[1] ?? null;
+      });
+    const before = await remoteUfrag();
+
+    await page.evaluate(() => (window as unknown as { connections: RTCPeerConnection[] }).connections.at(-1)!.restartIce());
+
+    // The page's offer got an answer with new ICE credentials, and the picture keeps coming.
+    await expect.poll(remoteUfrag, { timeout: 15_000 }).not.toBe(before);
+    await expectState(page, CONNECTED);
+    await expectRemoteVideoMoving(page);
+  } finally {
+    await context.close();
+  }
+});
