@@ -1,6 +1,6 @@
 /**
- * Builds the server: the call page, the signaling socket and the health check. It never reads
- * the environment and never listens, so tests and `main.ts` build it the same way.
+ * Builds the server: the call page, the signaling socket, the health check and the metrics. It
+ * never reads the environment and never listens, so tests and `main.ts` build it the same way.
  */
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
@@ -9,7 +9,9 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { CLOSE_GOING_AWAY, MAX_FRAME_BYTES } from '../shared/limits.js';
 import { DEFAULTS } from './defaults.js';
 import type { IceServerConfig } from '../shared/messages.js';
-import { createMemoryRoomRegistry, type RoomRegistry } from './rooms.js';
+import { createSignalingMetrics } from './metrics.js';
+import { createRoomStore } from './roomStoreFactory.js';
+import type { RoomStore } from './roomStore.js';
 import { helmetOptions } from './securityHeaders.js';
 import { signaling } from './signaling.js';
 
@@ -28,14 +30,21 @@ export interface AppOptions {
   maxSocketsPerIp?: number;
   /** New rooms one client IP may create per minute. */
   maxNewRoomsPerIp?: number;
-  registry?: RoomRegistry;
+  /** Share rooms with the other nodes of a deployment through this Redis (`redis://host:port`). */
+  redisUrl?: string;
+  /** A room store made by the caller; by default one in memory, or in Redis with `redisUrl`. */
+  rooms?: RoomStore;
   logger?: FastifyServerOptions['logger'];
   /** Behind a reverse proxy: whose X-Forwarded-For to believe (Fastify's `trustProxy`). */
   trustProxy?: boolean | string;
 }
 
+const STORE_CONNECT_MS = 5_000;
+
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy ?? false });
+  const metrics = createSignalingMetrics();
+  const rooms = options.rooms ?? createRoomStore(options, app.log, metrics.store);
 
   // First, so its hooks see every route registered after it (and the /ws route can opt out).
   await app.register(fastifyHelmet, helmetOptions);
@@ -55,11 +64,11 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     },
   });
   await app.register(signaling, {
-    registry: options.registry ?? createMemoryRoomRegistry(options.roomCapacity ?? DEFAULTS.roomCapacity),
+    rooms,
+    metrics,
     iceServers: options.iceServers ?? [],
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs,
     allowedOrigins: options.allowedOrigins ?? [],
-    resumeGraceMs: options.resumeGraceMs ?? DEFAULTS.resumeGraceMs,
     frameLimits: {
       burst: options.rateLimitBurst ?? DEFAULTS.rateLimitBurst,
       perSecond: options.rateLimitPerSecond ?? DEFAULTS.rateLimitPerSecond,
@@ -68,7 +77,19 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     maxNewRoomsPerIp: options.maxNewRoomsPerIp ?? DEFAULTS.maxNewRoomsPerIp,
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // A node whose Redis is down still starts (and says so in /healthz): it takes calls once Redis is back.
+  app.addHook('onReady', async () => {
+    if (!(await rooms.connected(STORE_CONNECT_MS))) app.log.error(`The room store is not reachable after ${STORE_CONNECT_MS} ms; refusing calls until it is.`);
+  });
+  app.get('/healthz', async (_request, reply) => {
+    const health = rooms.health();
+    if (health.ok) return { status: 'ok' };
+    return reply.code(503).send({ status: 'unavailable', reason: health.reason });
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(text);
+  });
 
   if (options.clientDir) {
     await app.register(fastifyStatic, { root: options.clientDir, index: 'index.html' });

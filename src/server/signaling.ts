@@ -13,51 +13,36 @@ import { createFrameLimiter, type FrameLimits } from './frameLimiter.js';
 import { startHeartbeat } from './heartbeat.js';
 import { createKeyedBuckets } from './keyedBuckets.js';
 import { isOriginAllowed } from './origin.js';
-import { createResumeTable } from './resumeTable.js';
-import { vacateSeat, type RoomRegistry } from './rooms.js';
+import type { SignalingMetrics } from './metrics.js';
+import type { RoomStore } from './roomStore.js';
 import { createSignalingSession } from './signalingSession.js';
 
 export interface SignalingOptions {
-  registry: RoomRegistry;
+  rooms: RoomStore;
+  metrics: SignalingMetrics;
   iceServers: readonly IceServerConfig[];
   heartbeatIntervalMs: number;
   allowedOrigins: readonly string[];
-  resumeGraceMs: number;
   frameLimits: FrameLimits;
   maxSocketsPerIp: number;
   /** New rooms a client IP may create per minute. */
   maxNewRoomsPerIp: number;
 }
 
-/**
- * What is kept for a held seat. A call's whole set-up is a few dozen messages and a few tens of
- * kilobytes, so these are only reached by a peer that is relayed a flood; beyond either, the
- * seat is freed (see resumeTable.ts). The character bound keeps a held seat from holding
- * 1,000 SDPs of 60,000 characters each.
- */
-const MAX_QUEUED_PER_SEAT = 1_000;
-const MAX_QUEUED_CHARS_PER_SEAT = 1_000_000;
-
 const newPeerId = () => randomBytes(9).toString('base64url');
-// 192 random bits: a token cannot be guessed, only handed out in a WELCOME.
-const newResumeToken = () => randomBytes(24).toString('base64url');
 
 export async function signaling(app: FastifyInstance, options: SignalingOptions): Promise<void> {
-  const { registry } = options;
+  const { rooms, metrics } = options;
   const stopHeartbeat = startHeartbeat(() => app.websocketServer.clients, options.heartbeatIntervalMs);
-  const seats = createResumeTable({
-    graceMs: options.resumeGraceMs,
-    maxQueued: MAX_QUEUED_PER_SEAT,
-    maxQueuedChars: MAX_QUEUED_CHARS_PER_SEAT,
-    newToken: newResumeToken,
-    expire: (seat) => vacateSeat(registry, seat),
-  });
   const socketsPerIp = createConnectionCounter(options.maxSocketsPerIp);
   const newRooms = createKeyedBuckets(options.maxNewRoomsPerIp, options.maxNewRoomsPerIp / 60);
+  const sessions = new Set<ReturnType<typeof createSignalingSession>>();
+  metrics.watch({ openSockets: () => app.websocketServer.clients.size, counts: () => rooms.counts() });
   app.addHook('onClose', async () => {
     stopHeartbeat();
-    // Held seats' timers would otherwise outlive the server.
-    seats.close();
+    // Every socket is closed by now; let their last releases reach the store before it closes.
+    await Promise.all([...sessions].map((session) => session.settled()));
+    await rooms.close();
   });
 
   async function admit(request: FastifyRequest, reply: FastifyReply) {
@@ -96,17 +81,25 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
           socket.send(JSON.stringify(message));
           return true;
         },
+        sendText(json) {
+          if (socket.readyState !== socket.OPEN) return false;
+          socket.send(json);
+          return true;
+        },
         replaced: () => socket.close(CLOSE_REPLACED, 'Replaced by a resumed connection'),
       },
       {
-        registry,
-        seats,
+        rooms,
         iceServers: options.iceServers,
         newPeerId,
         mayCreateRoom: () => newRooms.take(ip, performance.now()),
+        observe: metrics.session,
+        storeFailed: (error) => request.log.error({ err: error }, 'the room store failed a signaling request'),
       },
     );
+    sessions.add(session);
 
+    let closing = false;
     function receive(data: RawData, isBinary: boolean) {
       switch (limiter.admit(performance.now())) {
         case 'accept':
@@ -119,7 +112,10 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
           return;
         case 'close':
           request.log.warn({ ip }, 'closed a signaling socket that kept exceeding the rate limit');
-          socket.close(CLOSE_POLICY_VIOLATION, 'Too many messages; slow down');
+          metrics.rateLimitClosed();
+          // After the answers to the frames before, so the client hears why.
+          closing = true;
+          void session.settled().then(() => socket.close(CLOSE_POLICY_VIOLATION, 'Too many messages; slow down'));
           return;
       }
     }
@@ -128,7 +124,7 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
     // the plugin's errorHandler (app.ts).
     socket.on('message', (data, isBinary) => {
       // A closing socket's seat is already being held for a resume; a late frame must not act.
-      if (socket.readyState !== socket.OPEN) return;
+      if (socket.readyState !== socket.OPEN || closing) return;
       try {
         receive(data, isBinary);
       } catch (error) {
@@ -137,6 +133,9 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
         socket.close(CLOSE_INTERNAL_ERROR, 'Internal error');
       }
     });
-    socket.on('close', () => session.closed());
+    socket.on('close', () => {
+      session.closed();
+      void session.settled().then(() => sessions.delete(session));
+    });
   });
 }
