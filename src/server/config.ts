@@ -25,6 +25,8 @@ export interface ServerConfig {
   logLevel: string;
   /** Which reverse proxies' X-Forwarded-For to believe, so per-address limits see real clients. */
   trustProxy: boolean | string;
+  /** Shared rooms through this Redis; undefined: rooms live in this process only. */
+  redisUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +114,21 @@ function trustProxy(env: Env): boolean | string {
   return raw;
 }
 
+function redisUrl(env: Env): string | undefined {
+  const raw = env.REDIS_URL?.trim();
+  if (!raw) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
+    throw new ConfigError('REDIS_URL', `REDIS_URL must be a Redis URL like redis://127.0.0.1:6379 (or rediss:// for TLS, redis://:password@host:port/db); got "${raw}".`);
+  }
+  return raw;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env): ServerConfig {
@@ -134,5 +151,6 @@ export function loadConfig(env: Env): ServerConfig {
     maxNewRoomsPerIp: integer(env, 'MAX_NEW_ROOMS_PER_IP', DEFAULTS.maxNewRoomsPerIp, 1, 100_000, 'how many new rooms one client address may create per minute'),
     logLevel,
     trustProxy: trustProxy(env),
+    redisUrl: redisUrl(env),
   };
 }

@@ -29,6 +29,7 @@ const app = await buildApp({
   maxNewRoomsPerIp: config.maxNewRoomsPerIp,
   logger: { level: config.logLevel },
   trustProxy: config.trustProxy,
+  ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
 });
 
 let closing = false;

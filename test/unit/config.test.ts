@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       maxNewRoomsPerIp: 30,
       logLevel: 'info',
       trustProxy: false,
+      redisUrl: undefined,
     });
   });
 
@@ -59,6 +60,7 @@ describe('loadConfig', () => {
         MAX_NEW_ROOMS_PER_IP: '5',
         LOG_LEVEL: 'warn',
         TRUST_PROXY: '10.0.0.1',
+        REDIS_URL: 'redis://:secret@redis.internal:6380/2',
       }),
     ).toEqual({
       port: 8080,
@@ -74,6 +76,7 @@ describe('loadConfig', () => {
       maxNewRoomsPerIp: 5,
       logLevel: 'warn',
       trustProxy: '10.0.0.1',
+      redisUrl: 'redis://:secret@redis.internal:6380/2',
     });
   });
 
@@ -107,6 +110,9 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', { TRUST_PROXY: 'yes' }],
     ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.0/40' }],
     ['TRUST_PROXY', { TRUST_PROXY: '127.0.0.1,proxy.example.org' }],
+    ['REDIS_URL', { REDIS_URL: '127.0.0.1:6379' }],
+    ['REDIS_URL', { REDIS_URL: 'http://127.0.0.1:6379' }],
+    ['REDIS_URL', { REDIS_URL: 'redis://' }],
   ])('refuses a bad %s (%j) with a ConfigError naming it', (setting, env) => {
     const error = configError(env);
 
