@@ -176,6 +176,13 @@ async function bench(target: Target): Promise<Figures> {
   }
 }
 
+/** Bytes per socket between the first and the last idle count. */
+function marginal(f: Figures): number {
+  const first = IDLE[0]!;
+  const last = IDLE.at(-1)!;
+  return ((f.idleBytes.at(-1) ?? NaN) * last - (f.idleBytes[0] ?? NaN) * first) / (last - first);
+}
+
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const ratio = (value: number, floor: number) => `${fixed(value)} (${fixed(value / floor, 2)}x)`;
 
@@ -196,6 +203,9 @@ async function main() {
     [`paced ${RATE}/s: latency p50 / p99 ms`, (f: Figures) => `${fixed(f.pacedP50, 2)} / ${fixed(f.pacedP99, 2)}`],
     ['Redis CPU µs/msg (closed loop)', (f: Figures) => (f.redisCpu > 0 ? fixed(f.redisCpu) : '-')],
     ...IDLE.map((count, n) => [`memory per idle joined socket, ${count} (KB)`, (f: Figures) => ratio((f.idleBytes[n] ?? NaN) / 1024, (floor.idleBytes[n] ?? NaN) / 1024)] as const),
+    // The slope between the two counts: what one more socket costs, without the fixed growth
+    // (V8's young generation, code) that the first thousand sockets bring.
+    ...(IDLE.length >= 2 ? [[`memory per added socket, ${IDLE[0]} → ${IDLE.at(-1)} (KB)`, (f: Figures) => ratio(marginal(f) / 1024, marginal(floor) / 1024)] as const] : []),
   ] as const;
   console.log('');
   console.log(`| figure | ${results.map(([name]) => name).join(' | ')} |`);
