@@ -12,9 +12,9 @@
  *   npm run bench:relay         (BENCH_ROOMS=20 BENCH_SECONDS=4 BENCH_RATE=2000 BENCH_IDLE=5000,10000)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { freeTcpPort as freePort, startRedis, type RedisServer } from '../test/server/support/redisServer.js';
+import { stopChild } from '../test/server/support/stopChild.js';
 import { cpuMicros, rssBytes } from './processStats.js';
 import { closeAll, closedLoop, openIdle, openPairs, openSocket, paced, percentile, type LoadResult } from './relayLoad.js';
 
@@ -51,13 +51,6 @@ async function launch(args: string[], port: number, env: Record<string, string> 
   throw new Error(`${args.join(' ')} did not accept sockets on ${url} within 20 s.`);
 }
 
-async function stopChild(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  process.kill(child.pid!, 'SIGKILL');
-  await exited;
-}
-
 interface Target {
   name: string;
   start(): Promise<Running>;
@@ -73,7 +66,7 @@ const targets: Target[] = [
     async start() {
       const port = await freePort();
       const { child, url } = await launch(['--import', 'tsx', floorTs, String(port)], port);
-      return { urls: [url, url], pids: [child.pid!], stop: () => stopChild(child) };
+      return { urls: [url, url], pids: [child.pid!], stop: () => stopChild(child, 'SIGKILL') };
     },
   },
   {
@@ -81,7 +74,7 @@ const targets: Target[] = [
     async start() {
       const port = await freePort();
       const { child, url } = await launch([mainJs], port, UNLIMITED);
-      return { urls: [url, url], pids: [child.pid!], stop: () => stopChild(child) };
+      return { urls: [url, url], pids: [child.pid!], stop: () => stopChild(child, 'SIGKILL') };
     },
   },
   {
@@ -94,7 +87,7 @@ const targets: Target[] = [
         urls: nodes.map((node) => node.url),
         pids: nodes.map((node) => node.child.pid!),
         async stop() {
-          for (const node of nodes) await stopChild(node.child);
+          for (const node of nodes) await stopChild(node.child, 'SIGKILL');
           await redis?.stop();
           redis = undefined;
         },

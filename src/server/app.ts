@@ -13,7 +13,7 @@ import { createSignalingMetrics } from './metrics.js';
 import { createRoomStore } from './roomStoreFactory.js';
 import type { RoomStore } from './roomStore.js';
 import { helmetOptions } from './securityHeaders.js';
-import { signaling } from './signaling.js';
+import { closeOnSocketError, signaling } from './signaling.js';
 
 export interface AppOptions {
   /** Folder of the built client; without it the server serves signaling only. */
@@ -50,12 +50,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(fastifyHelmet, helmetOptions);
   await app.register(fastifyWebsocket, {
     options: { maxPayload: MAX_FRAME_BYTES },
-    errorHandler(error, socket, request) {
-      // A client's fault (an oversized frame, a reset) is routine: ws has already begun closing
-      // with the right code, so let that close frame go out instead of cutting the socket.
-      request.log.warn({ err: error }, 'signaling socket error');
-      if (socket.readyState !== socket.CLOSING && socket.readyState !== socket.CLOSED) socket.terminate();
-    },
+    errorHandler: (error, socket, request) => closeOnSocketError(error, socket, request.log),
     preClose(done) {
       for (const client of app.websocketServer.clients) {
         client.close(CLOSE_GOING_AWAY, 'Server is shutting down');

@@ -65,7 +65,7 @@ export function createRedisRoomStore(options: RedisRoomStoreOptions): RoomStore 
 
   // Commands fail at once while disconnected (no offline queue): a JOIN is refused rather than
   // left hanging, and the socket's client can try another node.
-  const clientOptions = { enableOfflineQueue: false, commandTimeout: COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 1 } as const;
+  const clientOptions = { enableOfflineQueue: false, commandTimeout: COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 1, enableAutoPipelining: true } as const;
   const commands = new Redis(options.url, clientOptions);
   const subscriber = new Redis(options.url, { ...clientOptions, autoResubscribe: true });
 

@@ -4,7 +4,7 @@
  * in signalingSession.ts; holding seats for a resume in resumeTable.ts.
  */
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { CLOSE_INTERNAL_ERROR, CLOSE_POLICY_VIOLATION, CLOSE_REPLACED, SIGNALING_PATH } from '../shared/limits.js';
 import type { IceServerConfig } from '../shared/messages.js';
@@ -30,6 +30,15 @@ export interface SignalingOptions {
 }
 
 const newPeerId = () => randomBytes(9).toString('base64url');
+
+/**
+ * A socket error is a client's fault (an oversized frame, a reset) and routine: ws has already
+ * begun closing with the right code, so let that close frame go out instead of cutting the socket.
+ */
+export function closeOnSocketError(error: Error, socket: WebSocket, log: FastifyBaseLogger): void {
+  log.warn({ err: error }, 'signaling socket error');
+  if (socket.readyState !== socket.CLOSING && socket.readyState !== socket.CLOSED) socket.terminate();
+}
 
 export async function signaling(app: FastifyInstance, options: SignalingOptions): Promise<void> {
   const { rooms, metrics } = options;
@@ -69,10 +78,17 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
     const tcp = request.raw.socket;
     if (tcp.destroyed) release();
     else tcp.once('close', release);
+    // The socket becomes a WebSocket and never answers over HTTP: let it forget the HTTP
+    // response, which would otherwise keep the request and its headers for the call's length.
+    reply.raw.detachSocket(tcp);
   }
 
   app.get(SIGNALING_PATH, { websocket: true, helmet: false, preValidation: admit }, (socket: WebSocket, request) => {
-    const ip = request.ip;
+    // Nothing below keeps `request`: a socket lives for a whole call, and the request with its
+    // headers (kept also by the plugin's error listener, replaced here) is of no use after the upgrade.
+    const { ip, log } = request;
+    socket.removeAllListeners('error');
+    socket.on('error', (error) => closeOnSocketError(error, socket, log));
     const limiter = createFrameLimiter(options.frameLimits, performance.now());
     const session = createSignalingSession(
       {
@@ -94,7 +110,7 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
         newPeerId,
         mayCreateRoom: () => newRooms.take(ip, performance.now()),
         observe: metrics.session,
-        storeFailed: (error) => request.log.error({ err: error }, 'the room store failed a signaling request'),
+        storeFailed: (error) => log.error({ err: error }, 'the room store failed a signaling request'),
       },
     );
     sessions.add(session);
@@ -111,7 +127,7 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
         case 'drop':
           return;
         case 'close':
-          request.log.warn({ ip }, 'closed a signaling socket that kept exceeding the rate limit');
+          log.warn({ ip }, 'closed a signaling socket that kept exceeding the rate limit');
           metrics.rateLimitClosed();
           // After the answers to the frames before, so the client hears why.
           closing = true;
@@ -120,8 +136,7 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
       }
     }
 
-    // Listeners go on before anything can await, so no frame is missed. Socket errors go to
-    // the plugin's errorHandler (app.ts).
+    // Listeners go on before anything can await, so no frame is missed.
     socket.on('message', (data, isBinary) => {
       // A closing socket's seat is already being held for a resume; a late frame must not act.
       if (socket.readyState !== socket.OPEN || closing) return;
@@ -129,7 +144,7 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
         receive(data, isBinary);
       } catch (error) {
         // A bug in handling one frame must cost one socket, never the process and every call.
-        request.log.error({ err: error }, 'a signaling frame could not be handled');
+        log.error({ err: error }, 'a signaling frame could not be handled');
         socket.close(CLOSE_INTERNAL_ERROR, 'Internal error');
       }
     });

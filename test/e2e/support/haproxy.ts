@@ -3,8 +3,8 @@
  * free loopback port. Runs in the foreground as a child process and is stopped by its pid.
  */
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '../../server/support/stopChild.js';
 import { freePort } from './serverProcess.js';
 
 const config = fileURLToPath(new URL('../../../deploy/haproxy.cfg', import.meta.url));
@@ -22,14 +22,7 @@ export async function startHaproxy(nodes: readonly [string, string]): Promise<Lo
     env: { ...process.env, PEERCALL_LISTEN: `127.0.0.1:${port}`, PEERCALL_NODE1: nodes[0], PEERCALL_NODE2: nodes[1] },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const exited = once(child, 'exit');
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    process.kill(child.pid!, 'SIGTERM');
-    const timer = setTimeout(() => child.exitCode === null && child.signalCode === null && process.kill(child.pid!, 'SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = () => stopChild(child);
   const failed = new Promise<never>((_, reject) => {
     child.once('error', (error) => reject(new Error(`Cannot start ${BINARY} (${error.message}). Install it with 'apt-get install haproxy' (npm test does), or set HAPROXY_PATH.`)));
   });

@@ -3,9 +3,9 @@
  * one. Stopped by its pid; every wait bounded.
  */
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { freeTcpPort } from './redisServer.js';
+import { stopChild } from './stopChild.js';
 
 const mainTs = fileURLToPath(new URL('../../../src/server/main.ts', import.meta.url));
 
@@ -24,14 +24,7 @@ export async function startNodeProcess(env: Record<string, string>): Promise<Nod
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const origin = `http://127.0.0.1:${port}`;
-  const exited = once(child, 'exit');
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    process.kill(child.pid!, signal);
-    const timer = setTimeout(() => child.exitCode === null && child.signalCode === null && process.kill(child.pid!, 'SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = (signal: NodeJS.Signals = 'SIGTERM') => stopChild(child, signal);
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`The node exited with code ${child.exitCode} on start.`);

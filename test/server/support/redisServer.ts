@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopChild } from './stopChild.js';
 
 export interface RedisServer {
   url: string;
@@ -70,15 +71,6 @@ async function launch(port: number, dir: string): Promise<ChildProcess> {
   }
   failed.catch(() => {});
   return child;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  process.kill(child.pid!, 'SIGTERM');
-  const timer = setTimeout(() => child.exitCode === null && child.signalCode === null && process.kill(child.pid!, 'SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 export async function startRedis(): Promise<RedisServer> {
