@@ -51,7 +51,7 @@ export function createSignalingMetrics(): SignalingMetrics {
   const rateLimitCloses = new Counter({ name: 'peercall_rate_limit_closes_total', help: 'Sockets closed (1008) for exceeding the rate limit.', registers: [registry] });
   const redisRoundTrip = new Histogram({
     name: 'peercall_redis_round_trip_seconds',
-    help: 'Round trip of a PING to Redis.',
+    help: 'Round trip to Redis of each lease renewal (a small script, a few times a second).',
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1],
     registers: [registry],
   });
