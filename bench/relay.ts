@@ -1,6 +1,7 @@
 /**
  * Relay benchmark: R rooms of two sockets relaying offer/answer/candidate rounds, against
  *   - floor:     a bare `ws` relay with no validation (bench/floorRelay.ts),
+ *   - PeerJS:    PeerJS's signaling server (the `peer` package), the yardstick of the issue,
  *   - one node:  this server (dist/server/main.js), in memory,
  *   - two nodes: two of its processes sharing rooms through a real redis-server, each room's
  *                two sockets on different nodes,
@@ -16,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { freeTcpPort as freePort, startRedis, type RedisServer } from '../test/server/support/redisServer.js';
 import { stopChild } from '../test/server/support/stopChild.js';
 import { cpuMicros, rssBytes } from './processStats.js';
-import { closeAll, closedLoop, openIdle, openPairs, openSocket, paced, percentile, type LoadResult } from './relayLoad.js';
+import { closeAll, closedLoop, openIdle, openPairs, openSocket, paced, peerCallProtocol, peerJsProtocol, percentile, type LoadResult, type Protocol } from './relayLoad.js';
 
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -25,6 +26,7 @@ const IDLE = (process.env.BENCH_IDLE ?? '5000,10000').split(',').map(Number);
 
 const mainJs = fileURLToPath(new URL('../dist/server/main.js', import.meta.url));
 const floorTs = fileURLToPath(new URL('./floorRelayProcess.ts', import.meta.url));
+const peerJsTs = fileURLToPath(new URL('./peerJsProcess.ts', import.meta.url));
 // The limits are for people, not for a benchmark's sockets from one address.
 const UNLIMITED = { RATE_LIMIT_BURST: '100000', RATE_LIMIT_PER_SECOND: '100000', MAX_SOCKETS_PER_IP: '100000', MAX_NEW_ROOMS_PER_IP: '100000', LOG_LEVEL: 'warn' };
 
@@ -34,9 +36,9 @@ interface Running {
   stop(): Promise<void>;
 }
 
-async function launch(args: string[], port: number, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+async function launch(args: string[], port: number, env: Record<string, string> = {}, path = '/ws'): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, args, { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const url = `ws://127.0.0.1:${port}/ws`;
+  const url = `ws://127.0.0.1:${port}${path}`;
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with code ${child.exitCode}.`);
@@ -53,6 +55,7 @@ async function launch(args: string[], port: number, env: Record<string, string> 
 
 interface Target {
   name: string;
+  protocol: Protocol;
   start(): Promise<Running>;
   /** Extra processes whose CPU is reported apart (Redis). */
   helperPid?(): number | undefined;
@@ -63,6 +66,7 @@ let redis: RedisServer | undefined;
 const targets: Target[] = [
   {
     name: 'floor (bare ws)',
+    protocol: peerCallProtocol,
     async start() {
       const port = await freePort();
       const { child, url } = await launch(['--import', 'tsx', floorTs, String(port)], port);
@@ -70,7 +74,17 @@ const targets: Target[] = [
     },
   },
   {
+    name: 'PeerJS server',
+    protocol: peerJsProtocol,
+    async start() {
+      const port = await freePort();
+      const { child, url } = await launch(['--import', 'tsx', peerJsTs, String(port)], port, {}, '/peerjs');
+      return { urls: [url, url], pids: [child.pid!], stop: () => stopChild(child, 'SIGKILL') };
+    },
+  },
+  {
     name: 'one node',
+    protocol: peerCallProtocol,
     async start() {
       const port = await freePort();
       const { child, url } = await launch([mainJs], port, UNLIMITED);
@@ -79,6 +93,7 @@ const targets: Target[] = [
   },
   {
     name: 'two nodes + Redis',
+    protocol: peerCallProtocol,
     async start() {
       redis = await startRedis();
       const env = { ...UNLIMITED, REDIS_URL: redis.url };
@@ -133,10 +148,11 @@ async function measure(run: Running, helper: number | undefined, load: () => Pro
 async function bench(target: Target): Promise<Figures> {
   let run = await target.start();
   try {
-    const pairs = await openPairs(run.urls[0]!, run.urls[1]!, ROOMS, 'bench');
-    await closedLoop(pairs, 1_000); // warm-up: the JIT, the scripts in Redis
-    const closed = await measure(run, target.helperPid?.(), () => closedLoop(pairs, SECONDS * 1000));
-    const pacedRun = await measure(run, target.helperPid?.(), () => paced(pairs, RATE, SECONDS * 1000));
+    const { protocol } = target;
+    const pairs = await openPairs(protocol, run.urls[0]!, run.urls[1]!, ROOMS, 'bench');
+    await closedLoop(protocol, pairs, 1_000); // warm-up: the JIT, the scripts in Redis
+    const closed = await measure(run, target.helperPid?.(), () => closedLoop(protocol, pairs, SECONDS * 1000));
+    const pacedRun = await measure(run, target.helperPid?.(), () => paced(protocol, pairs, RATE, SECONDS * 1000));
     await closeAll(pairs.flatMap((pair) => [pair.a, pair.b]));
     await run.stop();
 
@@ -147,7 +163,7 @@ async function bench(target: Target): Promise<Figures> {
     const idle: Awaited<ReturnType<typeof openIdle>> = [];
     const idleBytes: number[] = [];
     for (const count of IDLE) {
-      idle.push(...(await openIdle(run.urls, count - idle.length, `idle-${idle.length}`)));
+      idle.push(...(await openIdle(protocol, run.urls, count - idle.length, `idle-${idle.length}`)));
       await settle(1_500);
       idleBytes.push(((await rssOf(run.pids)) - base) / count);
     }
@@ -204,9 +220,14 @@ async function main() {
   console.log(`| figure | ${results.map(([name]) => name).join(' | ')} |`);
   console.log(`| --- |${results.map(() => ' --- |').join('')}`);
   for (const [label, format] of rows) console.log(`| ${label} | ${results.map(([, figures]) => format(figures)).join(' | ')} |`);
-  const one = results[1]![1];
-  const two = results[2]![1];
+  const peerJs = results[1]![1];
+  const one = results[2]![1];
+  const two = results[3]![1];
   console.log('');
+  console.log(
+    `one node against PeerJS: CPU per message ${fixed(one.closedCpu / peerJs.closedCpu, 2)}x closed loop, ${fixed(one.pacedCpu / peerJs.pacedCpu, 2)}x paced; ` +
+      `memory per idle socket ${IDLE.map((count, n) => `${fixed((one.idleBytes[n] ?? NaN) / (peerJs.idleBytes[n] ?? NaN), 2)}x at ${count}`).join(', ')}`,
+  );
   console.log(`Redis relay latency overhead over one node: p50 ${fixed(two.pacedP50 - one.pacedP50, 2)} ms paced, ${fixed(two.closedP50 - one.closedP50, 2)} ms closed loop`);
 }
 

@@ -24,14 +24,57 @@ const SDP_BODY = 'a=candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host\r\n'.r
 /** The round a call's set-up is made of: offer, answer, then candidates both ways. */
 const ROUND = ['offer', 'answer', 'candidate', 'candidate', 'candidate', 'candidate'] as const;
 
-function message(step: number, to: string): string {
-  const kind = ROUND[step % ROUND.length]!;
-  const at = performance.now();
-  if (kind === 'candidate') {
-    return JSON.stringify({ message_type: 'CANDIDATE', to, content: { candidate: `candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host ts ${at}`, sdpMid: '0', sdpMLineIndex: 0 } });
-  }
-  return JSON.stringify({ message_type: 'SDP', to, content: { type: kind, sdp: `v=0\r\na=ts:${at}\r\n${SDP_BODY}` } });
+/** How a benchmark client speaks to one relay: joining a room, and a message of a round. */
+export interface Protocol {
+  /** Opens a socket on `url` and takes a seat in `room`; resolves with the socket and its peer id. */
+  join(url: string, room: string): Promise<{ ws: WebSocket; id: string }>;
+  /** Message number `step` of the rounds, for peer `to`, stamped with its send time. */
+  message(step: number, to: string): string;
 }
+
+const candidateLine = (at: number) => `candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host ts ${at}`;
+const sdpText = (at: number) => `v=0\r\na=ts:${at}\r\n${SDP_BODY}`;
+
+/** This project's protocol (PROTOCOL.md); the floor relay speaks enough of it. */
+export const peerCallProtocol: Protocol = {
+  async join(url, room) {
+    const ws = await openSocket(url);
+    return { ws, id: await join(ws, room) };
+  },
+  message(step, to) {
+    const kind = ROUND[step % ROUND.length]!;
+    const at = performance.now();
+    if (kind === 'candidate') return JSON.stringify({ message_type: 'CANDIDATE', to, content: { candidate: candidateLine(at), sdpMid: '0', sdpMLineIndex: 0 } });
+    return JSON.stringify({ message_type: 'SDP', to, content: { type: kind, sdp: sdpText(at) } });
+  },
+};
+
+let peerJsIds = 0;
+/** PeerJS server's protocol: the peer id is the client's own, in the URL; OPEN says it is registered. */
+export const peerJsProtocol: Protocol = {
+  async join(url) {
+    const id = `bench${process.pid}x${(peerJsIds += 1)}`;
+    const ws = new WebSocket(`${url}?key=peerjs&id=${id}&token=t${id}`);
+    ws.on('error', () => {});
+    // The server says OPEN right after the handshake, often in the same read as it: listen first.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`No OPEN from PeerJS for ${id} within 30 s.`)), 30_000);
+      ws.once('message', (data) => {
+        clearTimeout(timer);
+        const type = (JSON.parse(data.toString()) as { type?: string }).type;
+        if (type === 'OPEN') resolve();
+        else reject(new Error(`PeerJS answered ${type} instead of OPEN for ${id}.`));
+      });
+    });
+    return { ws, id };
+  },
+  message(step, to) {
+    const kind = ROUND[step % ROUND.length]!;
+    const at = performance.now();
+    if (kind === 'candidate') return JSON.stringify({ type: 'CANDIDATE', dst: to, payload: { candidate: { candidate: candidateLine(at), sdpMid: '0', sdpMLineIndex: 0 }, type: 'media' } });
+    return JSON.stringify({ type: kind === 'offer' ? 'OFFER' : 'ANSWER', dst: to, payload: { sdp: { type: kind, sdp: sdpText(at) }, type: 'media' } });
+  },
+};
 
 const sentAt = (text: string): number | undefined => {
   const match = /ts[: ]([\d.]+)/.exec(text);
@@ -67,21 +110,19 @@ export function join(ws: WebSocket, room: string): Promise<string> {
 }
 
 /** `count` rooms of two, A connected to `urlA` and B to `urlB` (the same node, or two). */
-export async function openPairs(urlA: string, urlB: string, count: number, prefix: string): Promise<Pair[]> {
+export async function openPairs(protocol: Protocol, urlA: string, urlB: string, count: number, prefix: string): Promise<Pair[]> {
   const pairs: Pair[] = [];
   for (let n = 0; n < count; n += 1) {
     const room = `${prefix}-${n}`;
-    const a = await openSocket(urlA);
-    const b = await openSocket(urlB);
-    const idA = await join(a, room);
-    const idB = await join(b, room);
-    pairs.push({ a, b, idA, idB });
+    const a = await protocol.join(urlA, room);
+    const b = await protocol.join(urlB, room);
+    pairs.push({ a: a.ws, b: b.ws, idA: a.id, idB: b.id });
   }
   return pairs;
 }
 
 /** Each room relays its rounds as fast as they come back: one message in flight per room. */
-export async function closedLoop(pairs: readonly Pair[], durationMs: number): Promise<LoadResult> {
+export async function closedLoop(protocol: Protocol, pairs: readonly Pair[], durationMs: number): Promise<LoadResult> {
   const latenciesMs: number[] = [];
   let messages = 0;
   let running = true;
@@ -96,14 +137,14 @@ export async function closedLoop(pairs: readonly Pair[], durationMs: number): Pr
         latenciesMs.push(performance.now() - at);
         messages += 1;
         step += 1;
-        if (running) receiver.send(message(step, replyTo));
+        if (running) receiver.send(protocol.message(step, replyTo));
       };
       receiver.on('message', handler);
       listeners.push(() => receiver.off('message', handler));
     };
     on(pair.b, pair.idA);
     on(pair.a, pair.idB);
-    pair.a.send(message(0, pair.idB));
+    pair.a.send(protocol.message(0, pair.idB));
   }
   await new Promise((resolve) => setTimeout(resolve, durationMs));
   running = false;
@@ -115,7 +156,7 @@ export async function closedLoop(pairs: readonly Pair[], durationMs: number): Pr
 }
 
 /** Offers `perSecond` messages a second in all, spread over the rooms, for `durationMs`. */
-export async function paced(pairs: readonly Pair[], perSecond: number, durationMs: number): Promise<LoadResult> {
+export async function paced(protocol: Protocol, pairs: readonly Pair[], perSecond: number, durationMs: number): Promise<LoadResult> {
   const latenciesMs: number[] = [];
   let messages = 0;
   const listeners: Array<() => void> = [];
@@ -139,8 +180,8 @@ export async function paced(pairs: readonly Pair[], perSecond: number, durationM
         const pair = pairs[sent % pairs.length]!;
         const step = Math.floor(sent / pairs.length);
         // Alternate directions as a real round does.
-        if (step % 2 === 0) pair.a.send(message(step, pair.idB));
-        else pair.b.send(message(step, pair.idA));
+        if (step % 2 === 0) pair.a.send(protocol.message(step, pair.idB));
+        else pair.b.send(protocol.message(step, pair.idA));
       }
       if (elapsed >= durationMs) {
         clearInterval(tick);
@@ -155,15 +196,14 @@ export async function paced(pairs: readonly Pair[], perSecond: number, durationM
 }
 
 /** `count` joined sockets that then do nothing, two to a room, alternating between the urls. */
-export async function openIdle(urls: readonly string[], count: number, prefix: string): Promise<WebSocket[]> {
+export async function openIdle(protocol: Protocol, urls: readonly string[], count: number, prefix: string): Promise<WebSocket[]> {
   const sockets: WebSocket[] = [];
   const batch = 100;
   for (let start = 0; start < count; start += batch) {
     const opened = await Promise.all(
       Array.from({ length: Math.min(batch, count - start) }, async (_, k) => {
         const n = start + k;
-        const ws = await openSocket(urls[n % urls.length]!);
-        await join(ws, `${prefix}-${Math.floor(n / 2)}`);
+        const { ws } = await protocol.join(urls[n % urls.length]!, `${prefix}-${Math.floor(n / 2)}`);
         return ws;
       }),
     );

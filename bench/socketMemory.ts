@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freeTcpPort, startRedis, type RedisServer } from '../test/server/support/redisServer.js';
 import { rssBytes } from './processStats.js';
-import { closeAll, openIdle, openSocket } from './relayLoad.js';
+import { closeAll, openIdle, openSocket, peerCallProtocol } from './relayLoad.js';
 
 const COUNT = Number(process.env.BENCH_IDLE ?? 2000);
 const mainJs = fileURLToPath(new URL('../dist/server/main.js', import.meta.url));
@@ -67,7 +67,7 @@ async function main() {
         }
       }
       // Warm: one pair joined and gone, so that what every first socket loads is not counted.
-      await closeAll(await openIdle([url], 2, 'warm'));
+      await closeAll(await openIdle(peerCallProtocol, [url], 2, 'warm'));
       const snap = async () => {
         const before = new Set(await readdir(dir));
         process.kill(child.pid!, 'SIGUSR2');
@@ -90,7 +90,7 @@ async function main() {
       };
       const rssBefore = await rssBytes(child.pid!);
       const first = await summarize(await snap());
-      const sockets = await openIdle([url], COUNT, 'idle');
+      const sockets = await openIdle(peerCallProtocol, [url], COUNT, 'idle');
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const rssAfter = await rssBytes(child.pid!);
       const second = await summarize(await snap());
