@@ -1,6 +1,6 @@
 /**
- * Builds the server: the call page, the signaling socket and the health check. It never reads
- * the environment and never listens, so tests and `main.ts` build it the same way.
+ * Builds the server: the call page, the signaling socket, the health check and the metrics. It
+ * never reads the environment and never listens, so tests and `main.ts` build it the same way.
  */
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
@@ -10,9 +10,11 @@ import { CLOSE_GOING_AWAY, MAX_FRAME_BYTES } from '../shared/limits.js';
 import { DEFAULTS } from './defaults.js';
 import type { IceServerConfig } from '../shared/messages.js';
 import { echoRoute } from './echo/echoRoute.js';
-import { createMemoryRoomRegistry, type RoomRegistry } from './rooms.js';
+import { createSignalingMetrics } from './metrics.js';
+import { createRoomStore } from './roomStoreFactory.js';
+import type { RoomStore } from './roomStore.js';
 import { helmetOptions } from './securityHeaders.js';
-import { signaling } from './signaling.js';
+import { closeOnSocketError, signaling } from './signaling.js';
 
 export interface AppOptions {
   /** Folder of the built client; without it the server serves signaling only. */
@@ -29,7 +31,10 @@ export interface AppOptions {
   maxSocketsPerIp?: number;
   /** New rooms one client IP may create per minute. */
   maxNewRoomsPerIp?: number;
-  registry?: RoomRegistry;
+  /** Share rooms with the other nodes of a deployment through this Redis (`redis://host:port`). */
+  redisUrl?: string;
+  /** A room store made by the caller; by default one in memory, or in Redis with `redisUrl`. */
+  rooms?: RoomStore;
   logger?: FastifyServerOptions['logger'];
   /** Behind a reverse proxy: whose X-Forwarded-For to believe (Fastify's `trustProxy`). */
   trustProxy?: boolean | string;
@@ -40,21 +45,20 @@ export interface AppOptions {
   echoMaxCalls?: number;
 }
 
+const STORE_CONNECT_MS = 5_000;
+
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
   // On close, connections still open are cut: a browser's pre-opened connection that never sends a
   // request would otherwise hold the close until Node's header timeout (WebSockets get 1001 first).
   const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy ?? false, forceCloseConnections: true });
+  const metrics = createSignalingMetrics();
+  const rooms = options.rooms ?? createRoomStore(options, app.log, metrics.store);
 
   // First, so its hooks see every route registered after it (and the /ws route can opt out).
   await app.register(fastifyHelmet, helmetOptions);
   await app.register(fastifyWebsocket, {
     options: { maxPayload: MAX_FRAME_BYTES },
-    errorHandler(error, socket, request) {
-      // A client's fault (an oversized frame, a reset) is routine: ws has already begun closing
-      // with the right code, so let that close frame go out instead of cutting the socket.
-      request.log.warn({ err: error }, 'signaling socket error');
-      if (socket.readyState !== socket.CLOSING && socket.readyState !== socket.CLOSED) socket.terminate();
-    },
+    errorHandler: (error, socket, request) => closeOnSocketError(error, socket, request.log),
     preClose(done) {
       for (const client of app.websocketServer.clients) {
         client.close(CLOSE_GOING_AWAY, 'Server is shutting down');
@@ -62,13 +66,12 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       done();
     },
   });
-  const registry = options.registry ?? createMemoryRoomRegistry(options.roomCapacity ?? DEFAULTS.roomCapacity);
   await app.register(signaling, {
-    registry,
+    rooms,
+    metrics,
     iceServers: options.iceServers ?? [],
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs,
     allowedOrigins: options.allowedOrigins ?? [],
-    resumeGraceMs: options.resumeGraceMs ?? DEFAULTS.resumeGraceMs,
     frameLimits: {
       burst: options.rateLimitBurst ?? DEFAULTS.rateLimitBurst,
       perSecond: options.rateLimitPerSecond ?? DEFAULTS.rateLimitPerSecond,
@@ -81,10 +84,22 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     enabled: options.echo ?? DEFAULTS.echo,
     maxSeconds: options.echoMaxSeconds ?? DEFAULTS.echoMaxSeconds,
     maxCalls: options.echoMaxCalls ?? DEFAULTS.echoMaxCalls,
-    registry,
+    rooms,
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // A node whose Redis is down still starts (and says so in /healthz): it takes calls once Redis is back.
+  app.addHook('onReady', async () => {
+    if (!(await rooms.connected(STORE_CONNECT_MS))) app.log.error(`The room store is not reachable after ${STORE_CONNECT_MS} ms; refusing calls until it is.`);
+  });
+  app.get('/healthz', async (_request, reply) => {
+    const health = rooms.health();
+    if (health.ok) return { status: 'ok' };
+    return reply.code(503).send({ status: 'unavailable', reason: health.reason });
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(text);
+  });
 
   if (options.clientDir) {
     await app.register(fastifyStatic, { root: options.clientDir, index: 'index.html' });

@@ -28,6 +28,8 @@ export interface ServerConfig {
   echo: boolean;
   echoMaxSeconds: number;
   echoMaxCalls: number;
+  /** Shared rooms through this Redis; undefined: rooms live in this process only. */
+  redisUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +125,21 @@ function onOff(env: Env, name: string, fallback: boolean, meaning: string): bool
   throw new ConfigError(name, `${name} must be "on" or "off" (${meaning}); got "${env[name]}".`);
 }
 
+function redisUrl(env: Env): string | undefined {
+  const raw = env.REDIS_URL?.trim();
+  if (!raw) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
+    throw new ConfigError('REDIS_URL', `REDIS_URL must be a Redis URL like redis://127.0.0.1:6379 (or rediss:// for TLS, redis://:password@host:port/db); got "${raw}".`);
+  }
+  return raw;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env): ServerConfig {
@@ -148,5 +165,6 @@ export function loadConfig(env: Env): ServerConfig {
     echo: onOff(env, 'ECHO', DEFAULTS.echo, 'whether people can make a test call with the echo peer'),
     echoMaxSeconds: integer(env, 'ECHO_MAX_SECONDS', DEFAULTS.echoMaxSeconds, 1, 3_600, 'how many seconds one test call may last'),
     echoMaxCalls: integer(env, 'ECHO_MAX_CALLS', DEFAULTS.echoMaxCalls, 1, 1_000, 'how many test calls may run at once on this server'),
+    redisUrl: redisUrl(env),
   };
 }

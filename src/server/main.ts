@@ -32,6 +32,7 @@ const app = await buildApp({
   echo: config.echo,
   echoMaxSeconds: config.echoMaxSeconds,
   echoMaxCalls: config.echoMaxCalls,
+  ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
 });
 
 let closing = false;

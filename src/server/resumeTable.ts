@@ -9,25 +9,17 @@
  * message and can be sent away.
  */
 import type { ServerMessage } from '../shared/messages.js';
+import type { Occupant as StoreOccupant, SeatIdentity } from './roomStore.js';
 import type { Seat } from './rooms.js';
 
-export interface Occupant {
-  /** Delivers the message now; false when the connection can no longer take it. */
-  send(message: ServerMessage): boolean;
-  /** A newer connection resumed this seat: this one must go, without leaving the room. */
-  evict(): void;
-}
+export type { SeatIdentity };
+/** A connection, as far as this table needs it. */
+export type Occupant = Pick<StoreOccupant, 'send' | 'evict'>;
 
 /** One connection's hold on a seat; stale (ignored) once the seat is resumed elsewhere or freed. */
 export interface Tenancy {
   readonly seat: Seat;
   readonly token: string;
-}
-
-export interface SeatIdentity {
-  peerId: string;
-  name: string;
-  room: string;
 }
 
 export interface ResumeTableOptions {
@@ -55,6 +47,8 @@ export interface ResumeTable {
    * unknown, expired, or of another room.
    */
   resume(token: string, room: string, occupant: Occupant): { tenancy: Tenancy; backlog: ServerMessage[] } | undefined;
+  /** The current tenancy of `token`, if it still names a seat. */
+  current(token: string): Tenancy | undefined;
   /** The connection dropped without LEAVE: hold the seat for the grace period. */
   release(tenancy: Tenancy): void;
   /** Forgets the seat at once (LEAVE, or the registry refused it); false if the tenancy was stale. */
@@ -148,6 +142,10 @@ export function createResumeTable(options: ResumeTableOptions): ResumeTable {
       // Evicted after the switch, so nothing delivered while it closes can go to the old socket.
       previous?.evict();
       return { tenancy: entry.tenancy, backlog };
+    },
+
+    current(token) {
+      return byToken.get(token)?.tenancy;
     },
 
     release(tenancy) {

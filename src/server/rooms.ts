@@ -27,6 +27,8 @@ export interface RoomRegistry {
   /** The other peers of the seat's room, in join order. */
   othersOf(seat: Seat): readonly Seat[];
   find(room: string, peerId: string): Seat | undefined;
+  /** The seats of a room, in join order. */
+  seatsOf(room: string): readonly Seat[];
   counts(): { rooms: number; peers: number };
 }
 
@@ -67,6 +69,9 @@ export function createMemoryRoomRegistry(capacity: number): RoomRegistry {
     },
     find(room, peerId) {
       return rooms.get(room)?.get(peerId);
+    },
+    seatsOf(room) {
+      return [...(rooms.get(room)?.values() ?? [])];
     },
     counts() {
       return { rooms: rooms.size, peers };

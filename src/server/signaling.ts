@@ -4,7 +4,7 @@
  * in signalingSession.ts; holding seats for a resume in resumeTable.ts.
  */
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { CLOSE_INTERNAL_ERROR, CLOSE_POLICY_VIOLATION, CLOSE_REPLACED, SIGNALING_PATH } from '../shared/limits.js';
 import type { IceServerConfig } from '../shared/messages.js';
@@ -13,51 +13,45 @@ import { createFrameLimiter, type FrameLimits } from './frameLimiter.js';
 import { startHeartbeat } from './heartbeat.js';
 import { createKeyedBuckets } from './keyedBuckets.js';
 import { isOriginAllowed } from './origin.js';
-import { createResumeTable } from './resumeTable.js';
-import { vacateSeat, type RoomRegistry } from './rooms.js';
+import type { SignalingMetrics } from './metrics.js';
+import type { RoomStore } from './roomStore.js';
 import { createSignalingSession } from './signalingSession.js';
 
 export interface SignalingOptions {
-  registry: RoomRegistry;
+  rooms: RoomStore;
+  metrics: SignalingMetrics;
   iceServers: readonly IceServerConfig[];
   heartbeatIntervalMs: number;
   allowedOrigins: readonly string[];
-  resumeGraceMs: number;
   frameLimits: FrameLimits;
   maxSocketsPerIp: number;
   /** New rooms a client IP may create per minute. */
   maxNewRoomsPerIp: number;
 }
 
-/**
- * What is kept for a held seat. A call's whole set-up is a few dozen messages and a few tens of
- * kilobytes, so these are only reached by a peer that is relayed a flood; beyond either, the
- * seat is freed (see resumeTable.ts). The character bound keeps a held seat from holding
- * 1,000 SDPs of 60,000 characters each.
- */
-const MAX_QUEUED_PER_SEAT = 1_000;
-const MAX_QUEUED_CHARS_PER_SEAT = 1_000_000;
-
 const newPeerId = () => randomBytes(9).toString('base64url');
-// 192 random bits: a token cannot be guessed, only handed out in a WELCOME.
-const newResumeToken = () => randomBytes(24).toString('base64url');
+
+/**
+ * A socket error is a client's fault (an oversized frame, a reset) and routine: ws has already
+ * begun closing with the right code, so let that close frame go out instead of cutting the socket.
+ */
+export function closeOnSocketError(error: Error, socket: WebSocket, log: FastifyBaseLogger): void {
+  log.warn({ err: error }, 'signaling socket error');
+  if (socket.readyState !== socket.CLOSING && socket.readyState !== socket.CLOSED) socket.terminate();
+}
 
 export async function signaling(app: FastifyInstance, options: SignalingOptions): Promise<void> {
-  const { registry } = options;
+  const { rooms, metrics } = options;
   const stopHeartbeat = startHeartbeat(() => app.websocketServer.clients, options.heartbeatIntervalMs);
-  const seats = createResumeTable({
-    graceMs: options.resumeGraceMs,
-    maxQueued: MAX_QUEUED_PER_SEAT,
-    maxQueuedChars: MAX_QUEUED_CHARS_PER_SEAT,
-    newToken: newResumeToken,
-    expire: (seat) => vacateSeat(registry, seat),
-  });
   const socketsPerIp = createConnectionCounter(options.maxSocketsPerIp);
   const newRooms = createKeyedBuckets(options.maxNewRoomsPerIp, options.maxNewRoomsPerIp / 60);
+  const sessions = new Set<ReturnType<typeof createSignalingSession>>();
+  metrics.watch({ openSockets: () => app.websocketServer.clients.size, counts: () => rooms.counts() });
   app.addHook('onClose', async () => {
     stopHeartbeat();
-    // Held seats' timers would otherwise outlive the server.
-    seats.close();
+    // Every socket is closed by now; let their last releases reach the store before it closes.
+    await Promise.all([...sessions].map((session) => session.settled()));
+    await rooms.close();
   });
 
   async function admit(request: FastifyRequest, reply: FastifyReply) {
@@ -84,10 +78,17 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
     const tcp = request.raw.socket;
     if (tcp.destroyed) release();
     else tcp.once('close', release);
+    // The socket becomes a WebSocket and never answers over HTTP: let it forget the HTTP
+    // response, which would otherwise keep the request and its headers for the call's length.
+    reply.raw.detachSocket(tcp);
   }
 
   app.get(SIGNALING_PATH, { websocket: true, helmet: false, preValidation: admit }, (socket: WebSocket, request) => {
-    const ip = request.ip;
+    // Nothing below keeps `request`: a socket lives for a whole call, and the request with its
+    // headers (kept also by the plugin's error listener, replaced here) is of no use after the upgrade.
+    const { ip, log } = request;
+    socket.removeAllListeners('error');
+    socket.on('error', (error) => closeOnSocketError(error, socket, log));
     const limiter = createFrameLimiter(options.frameLimits, performance.now());
     const session = createSignalingSession(
       {
@@ -96,17 +97,25 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
           socket.send(JSON.stringify(message));
           return true;
         },
+        sendText(json) {
+          if (socket.readyState !== socket.OPEN) return false;
+          socket.send(json);
+          return true;
+        },
         replaced: () => socket.close(CLOSE_REPLACED, 'Replaced by a resumed connection'),
       },
       {
-        registry,
-        seats,
+        rooms,
         iceServers: options.iceServers,
         newPeerId,
         mayCreateRoom: () => newRooms.take(ip, performance.now()),
+        observe: metrics.session,
+        storeFailed: (error) => log.error({ err: error }, 'the room store failed a signaling request'),
       },
     );
+    sessions.add(session);
 
+    let closing = false;
     function receive(data: RawData, isBinary: boolean) {
       switch (limiter.admit(performance.now())) {
         case 'accept':
@@ -118,25 +127,30 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
         case 'drop':
           return;
         case 'close':
-          request.log.warn({ ip }, 'closed a signaling socket that kept exceeding the rate limit');
-          socket.close(CLOSE_POLICY_VIOLATION, 'Too many messages; slow down');
+          log.warn({ ip }, 'closed a signaling socket that kept exceeding the rate limit');
+          metrics.rateLimitClosed();
+          // After the answers to the frames before, so the client hears why.
+          closing = true;
+          void session.settled().then(() => socket.close(CLOSE_POLICY_VIOLATION, 'Too many messages; slow down'));
           return;
       }
     }
 
-    // Listeners go on before anything can await, so no frame is missed. Socket errors go to
-    // the plugin's errorHandler (app.ts).
+    // Listeners go on before anything can await, so no frame is missed.
     socket.on('message', (data, isBinary) => {
       // A closing socket's seat is already being held for a resume; a late frame must not act.
-      if (socket.readyState !== socket.OPEN) return;
+      if (socket.readyState !== socket.OPEN || closing) return;
       try {
         receive(data, isBinary);
       } catch (error) {
         // A bug in handling one frame must cost one socket, never the process and every call.
-        request.log.error({ err: error }, 'a signaling frame could not be handled');
+        log.error({ err: error }, 'a signaling frame could not be handled');
         socket.close(CLOSE_INTERNAL_ERROR, 'Internal error');
       }
     });
-    socket.on('close', () => session.closed());
+    socket.on('close', () => {
+      session.closed();
+      void session.settled().then(() => sessions.delete(session));
+    });
   });
 }

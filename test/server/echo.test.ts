@@ -139,7 +139,7 @@ describe('POST /echo', { timeout: 30_000 }, () => {
         const answer = await askForEcho(server, body);
         expect(answer.status).toBe(404);
         expect(answer.body.message).toBe(
-          `No peer "${body.peer_id}" is in room "${body.room}" on this server; JOIN the room over /ws first, then ask with the peer_id from your WELCOME.`,
+          `No peer "${body.peer_id}" is in room "${body.room}"; JOIN the room over /ws first, then ask with the peer_id from your WELCOME.`,
         );
       }
       await waitUntil(() => server.app.websocketServer.clients.size === 1, 'no echo peer to have come');

@@ -11,11 +11,11 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { createMemoryRoomRegistry, type RoomRegistry } from '../../src/server/rooms.js';
+import { createRoomStore } from '../../src/server/roomStoreFactory.js';
 import { MAX_FRAME_BYTES } from '../../src/shared/limits.js';
 import type { ServerMessage } from '../../src/shared/messages.js';
 import { parseServerMessage } from '../../src/shared/parseServerMessage.js';
-import { closeAll, openSocket, startServer, waitUntil, WAIT_MS, type TestClient, type TestServer } from './helpers.js';
+import { closeAll, openSocket, silentLog, startServer, waitUntilAsync, WAIT_MS, type TestClient, type TestServer } from './helpers.js';
 
 afterEach(closeAll);
 
@@ -288,9 +288,9 @@ describe('fuzzing the signaling socket', () => {
     const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
     const arrayPrototypeBefore = Object.getOwnPropertyNames(Array.prototype).sort();
     const raised = { rateLimitBurst: 1_000_000, rateLimitPerSecond: 1_000_000, maxSocketsPerIp: 1_000, maxNewRoomsPerIp: 1_000_000 };
-    const registries: RoomRegistry[] = [createMemoryRoomRegistry(2), createMemoryRoomRegistry(2)];
-    const open = await startServer({ ...raised, resumeGraceMs: 100, registry: registries[0] });
-    const limited = await startServer({ resumeGraceMs: 100, registry: registries[1] });
+    const stores = [createRoomStore({ resumeGraceMs: 100 }, silentLog), createRoomStore({ resumeGraceMs: 100 }, silentLog)] as const;
+    const open = await startServer({ ...raised, resumeGraceMs: 100, rooms: stores[0] });
+    const limited = await startServer({ resumeGraceMs: 100, rooms: stores[1] });
     const controls = [await controlPair(open), await controlPair(limited)];
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
@@ -342,10 +342,10 @@ describe('fuzzing the signaling socket', () => {
     // Fuzzers gone and their held seats expired: only the control pairs are left.
     await open.openSockets(2);
     await limited.openSockets(2);
-    await waitUntil(
-      () => registries.every((registry) => registry.counts().rooms === 1 && registry.counts().peers === 2),
-      'every fuzzer seat to be freed',
-    );
+    await waitUntilAsync(async () => {
+      const counts = await Promise.all(stores.map((store) => store.counts()));
+      return counts.every((count) => count.rooms === 1 && count.peers === 2);
+    }, 'every fuzzer seat to be freed');
     gc();
     const heapGrowthMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
 

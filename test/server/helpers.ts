@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { buildApp, type AppOptions } from '../../src/server/app.js';
 import { SIGNALING_PATH } from '../../src/shared/limits.js';
@@ -76,6 +76,18 @@ export async function startServer(options: AppOptions = {}): Promise<TestServer>
     openSockets: (count) => waitUntil(() => app.websocketServer.clients.size === count, `the server to have ${count} open sockets`),
   };
 }
+
+/** Polls an asynchronous `condition` (e.g. counts in a room store); rejects with `what` after `timeoutMs`. */
+export async function waitUntilAsync(condition: () => Promise<boolean>, what: string, timeoutMs = WAIT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Waited ${timeoutMs} ms for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** A logger that writes nothing, for room stores made outside an app. */
+export const silentLog = Fastify({ logger: false }).log;
 
 /** Polls `condition` every few milliseconds; rejects with `what` after `timeoutMs`. */
 export async function waitUntil(condition: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {

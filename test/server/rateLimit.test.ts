@@ -5,9 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_POLICY_VIOLATION } from '../../src/shared/limits.js';
-import { createMemoryRoomRegistry } from '../../src/server/rooms.js';
+import { createRoomStore } from '../../src/server/roomStoreFactory.js';
 import { MAX_STRIKES } from '../../src/server/frameLimiter.js';
-import { closeAll, pair, startServer, upgrade } from './helpers.js';
+import { closeAll, pair, silentLog, startServer, upgrade } from './helpers.js';
 
 afterEach(closeAll);
 
@@ -159,8 +159,8 @@ describe('behind a reverse proxy', () => {
 
 describe('new rooms per address', () => {
   it('refuses a JOIN that would create one room too many with RATE_LIMITED, and it takes no seat', async () => {
-    const registry = createMemoryRoomRegistry(2);
-    const server = await startServer({ maxNewRoomsPerIp: 3, registry });
+    const rooms = createRoomStore({}, silentLog);
+    const server = await startServer({ maxNewRoomsPerIp: 3, rooms });
     const clients = await Promise.all([1, 2, 3, 4].map(() => server.connect()));
     for (const [n, client] of clients.slice(0, 3).entries()) await client.join(`room-${n}`);
     const fourth = clients[3]!;
@@ -170,8 +170,8 @@ describe('new rooms per address', () => {
     const error = await fourth.next('ERROR');
     expect(error.content.code).toBe('RATE_LIMITED');
     expect(error.content.message).toMatch(/new rooms.*wait a minute/);
-    expect(registry.counts()).toEqual({ rooms: 3, peers: 3 });
-    expect(registry.has('room-new')).toBe(false);
+    expect(await rooms.counts()).toEqual({ rooms: 3, peers: 3 });
+    expect(await rooms.has('room-new')).toBe(false);
     // Joining a room that exists creates nothing, so it is still allowed.
     expect((await fourth.join('room-0')).content.peers).toHaveLength(1);
   });

@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CLOSE_REPLACED } from '../../src/shared/limits.js';
 import type { ServerMessage } from '../../src/shared/messages.js';
-import { createMemoryRoomRegistry } from '../../src/server/rooms.js';
-import { closeAll, closeApp, pair, startServer, type TestClient, type TestServer } from './helpers.js';
+import { createRoomStore } from '../../src/server/roomStoreFactory.js';
+import { closeAll, closeApp, pair, silentLog, startServer, type TestClient, type TestServer } from './helpers.js';
 
 afterEach(async () => {
   vi.restoreAllMocks();
@@ -238,20 +238,20 @@ describe('shutdown', () => {
       cleared.add(timer);
       realClearTimeout(timer);
     });
-    const registry = createMemoryRoomRegistry(2);
-    const server = await startServer({ resumeGraceMs: graceMs, registry });
+    const rooms = createRoomStore({ resumeGraceMs: graceMs }, silentLog);
+    const server = await startServer({ resumeGraceMs: graceMs, rooms });
     const clients = [await server.connect(), await server.connect(), await server.connect()];
     for (const [n, client] of clients.entries()) await client.join(`room-${n}`);
     for (const client of clients) client.ws.terminate();
     await server.openSockets(0);
     expect(started).toHaveLength(3);
-    expect(registry.counts()).toEqual({ rooms: 3, peers: 3 });
+    expect(await rooms.counts()).toEqual({ rooms: 3, peers: 3 });
 
     await closeApp(server.app);
 
     // A 73 s timer left running would keep the test process alive after the suite.
     expect(started.filter((timer) => !cleared.has(timer))).toEqual([]);
-    expect(registry.counts()).toEqual({ rooms: 0, peers: 0 });
+    expect(await rooms.counts()).toEqual({ rooms: 0, peers: 0 });
   });
 });
 

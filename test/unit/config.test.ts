@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       echo: true,
       echoMaxSeconds: 120,
       echoMaxCalls: 4,
+      redisUrl: undefined,
     });
   });
 
@@ -65,6 +66,7 @@ describe('loadConfig', () => {
         ECHO: 'off',
         ECHO_MAX_SECONDS: '30',
         ECHO_MAX_CALLS: '10',
+        REDIS_URL: 'redis://:secret@redis.internal:6380/2',
       }),
     ).toEqual({
       port: 8080,
@@ -83,6 +85,7 @@ describe('loadConfig', () => {
       echo: false,
       echoMaxSeconds: 30,
       echoMaxCalls: 10,
+      redisUrl: 'redis://:secret@redis.internal:6380/2',
     });
   });
 
@@ -123,6 +126,9 @@ describe('loadConfig', () => {
     ['ECHO_MAX_SECONDS', { ECHO_MAX_SECONDS: '3601' }],
     ['ECHO_MAX_CALLS', { ECHO_MAX_CALLS: '0' }],
     ['ECHO_MAX_CALLS', { ECHO_MAX_CALLS: 'four' }],
+    ['REDIS_URL', { REDIS_URL: '127.0.0.1:6379' }],
+    ['REDIS_URL', { REDIS_URL: 'http://127.0.0.1:6379' }],
+    ['REDIS_URL', { REDIS_URL: 'redis://' }],
   ])('refuses a bad %s (%j) with a ConfigError naming it', (setting, env) => {
     const error = configError(env);
 

@@ -4,20 +4,28 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../src/shared/messages.js';
-import { createResumeTable } from '../../src/server/resumeTable.js';
-import { createMemoryRoomRegistry, vacateSeat } from '../../src/server/rooms.js';
+import { createMemoryRoomStore } from '../../src/server/memoryRoomStore.js';
 import { createSignalingSession, type SessionDeps } from '../../src/server/signalingSession.js';
 
 function harness(overrides: Partial<SessionDeps> = {}) {
-  const registry = createMemoryRoomRegistry(4);
   let tokens = 0;
-  const seats = createResumeTable({ graceMs: 1_000, maxQueued: 10, maxQueuedChars: 10_000, newToken: () => `t${(tokens += 1)}`, expire: (seat) => vacateSeat(registry, seat) });
-  const deps: SessionDeps = { registry, seats, iceServers: [], newPeerId: () => 'fixed', mayCreateRoom: () => true, ...overrides };
+  const rooms = createMemoryRoomStore({ capacity: 4, graceMs: 1_000, maxQueued: 10, maxQueuedChars: 10_000, newToken: () => `t${(tokens += 1)}` });
+  const deps: SessionDeps = { rooms, iceServers: [], newPeerId: () => 'fixed', mayCreateRoom: () => true, ...overrides };
   const session = (inbox: ServerMessage[] = []) => {
-    const s = createSignalingSession({ send: (message) => (inbox.push(message), true), replaced: () => {} }, deps);
-    return { inbox, s, join: (room: string) => s.receiveText(JSON.stringify({ message_type: 'JOIN', content: { room } })) };
+    const s = createSignalingSession(
+      { send: (message) => (inbox.push(message), true), sendText: (json) => (inbox.push(JSON.parse(json) as ServerMessage), true), replaced: () => {} },
+      deps,
+    );
+    return {
+      inbox,
+      s,
+      join: async (room: string) => {
+        s.receiveText(JSON.stringify({ message_type: 'JOIN', content: { room } }));
+        await s.settled();
+      },
+    };
   };
-  return { registry, seats, session };
+  return { rooms, session };
 }
 
 const welcomed = (inbox: ServerMessage[]) =>
@@ -25,53 +33,53 @@ const welcomed = (inbox: ServerMessage[]) =>
 const errors = (inbox: ServerMessage[]) => inbox.flatMap((message) => (message.message_type === 'ERROR' ? [message.content.code] : []));
 
 describe('createSignalingSession', () => {
-  it('draws a new peer id when the first one is already seated in the room', () => {
+  it('draws a new peer id when the first one is already seated in the room', async () => {
     const ids = ['same', 'same', 'other'];
-    const { registry, session } = harness({ newPeerId: () => ids.shift() ?? 'spare' });
+    const { rooms, session } = harness({ newPeerId: () => ids.shift() ?? 'spare' });
     const a = session();
     const b = session();
 
-    a.join('room-1');
-    b.join('room-1');
+    await a.join('room-1');
+    await b.join('room-1');
 
     expect(welcomed(a.inbox)).toEqual(['same']);
     expect(welcomed(b.inbox)).toEqual(['other']);
-    expect(registry.counts()).toEqual({ rooms: 1, peers: 2 });
+    expect(await rooms.counts()).toEqual({ rooms: 1, peers: 2 });
   });
 
-  it('gives up after a few clashes, takes no seat, and says to JOIN again', () => {
-    const { registry, seats, session } = harness({ newPeerId: () => 'same' });
+  it('gives up after a few clashes, takes no seat, and says to JOIN again', async () => {
+    const { rooms, session } = harness({ newPeerId: () => 'same' });
     const a = session();
     const b = session();
-    a.join('room-1');
+    await a.join('room-1');
 
-    b.join('room-1');
+    await b.join('room-1');
 
     expect(errors(b.inbox)).toEqual(['ROOM_FULL']);
     expect(JSON.stringify(b.inbox)).toContain('send JOIN again');
-    expect(registry.counts()).toEqual({ rooms: 1, peers: 1 });
+    expect(await rooms.counts()).toEqual({ rooms: 1, peers: 1 });
     // None of the refused attempts (tokens t2 to t4; A has t1) left a token that seats anyone.
-    const nobody = { send: () => true, evict: () => {} };
-    for (const token of ['t2', 't3', 't4']) expect(seats.resume(token, 'room-1', nobody)).toBeUndefined();
-    expect(seats.resume('t1', 'room-1', nobody)).toBeDefined();
+    const nobody = { send: () => true, sendText: () => true, evict: () => {} };
+    for (const token of ['t2', 't3', 't4']) expect(await rooms.resume(token, 'room-1', nobody)).toBeUndefined();
+    expect(await rooms.resume('t1', 'room-1', nobody)).toBeDefined();
   });
 
-  it('asks the room quota only for a JOIN that would create a room, and takes no seat when refused', () => {
+  it('asks the room quota only for a JOIN that would create a room, and takes no seat when refused', async () => {
     let asked = 0;
     let ids = 0;
-    const { registry, session } = harness({ newPeerId: () => `p${(ids += 1)}`, mayCreateRoom: () => (asked += 1) <= 1 });
+    const { rooms, session } = harness({ newPeerId: () => `p${(ids += 1)}`, mayCreateRoom: () => (asked += 1) <= 1 });
     const a = session();
     const b = session();
     const c = session();
 
-    a.join('room-1');
-    b.join('room-1');
-    c.join('room-2');
+    await a.join('room-1');
+    await b.join('room-1');
+    await c.join('room-2');
 
     expect(asked).toBe(2);
     expect(welcomed(b.inbox)).toHaveLength(1);
     expect(errors(c.inbox)).toEqual(['RATE_LIMITED']);
-    expect(registry.counts()).toEqual({ rooms: 1, peers: 2 });
-    expect(registry.has('room-2')).toBe(false);
+    expect(await rooms.counts()).toEqual({ rooms: 1, peers: 2 });
+    expect(await rooms.has('room-2')).toBe(false);
   });
 });

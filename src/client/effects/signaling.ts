@@ -15,6 +15,9 @@ import { serverMessageToEvent } from '../machine/serverMessageToEvent.js';
 import { reconnectDelay } from './backoff.js';
 import type { CallSession } from './callSession.js';
 
+/** The code this side closes with when the server asked to be tried again later. */
+const CLOSE_TRY_AGAIN = 4001;
+
 /** Beyond this many waiting messages the oldest go: a renegotiation will resend what matters. */
 const OUTBOX_LIMIT = 500;
 
@@ -71,6 +74,13 @@ export function createSignalingActor(url: URL, session: CallSession, random: () 
           everWelcomed = true;
           attempt = 0;
         }
+        if (message.message_type === 'ERROR' && message.content.code === 'UNAVAILABLE' && !welcomed) {
+          // This server cannot seat anyone just now (its Redis is down): try again, with
+          // back-off, as after a drop; behind a load balancer the next try may reach another node.
+          console.warn(`Server said UNAVAILABLE: ${message.content.message}`);
+          ws.close(CLOSE_TRY_AGAIN, 'Server unavailable');
+          return;
+        }
         const event = serverMessageToEvent(message);
         if (event.type === 'signal.error') console.warn(`Server said ${event.code}: ${event.message}`);
         emit(event);
@@ -80,7 +90,7 @@ export function createSignalingActor(url: URL, session: CallSession, random: () 
         if (stopped || socket !== ws) return;
         socket = null;
         welcomed = false;
-        if (!everWelcomed) {
+        if (!everWelcomed && code !== CLOSE_TRY_AGAIN) {
           emit({
             type: 'signal.lost',
             reason: `Cannot reach the call server at ${url.host}. Check that it is running and that you are online, then press Try again.`,

@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { describeSchemaError } from '../../shared/describeSchemaError.js';
 import { EchoRequest, type EchoRefused, type EchoStarted } from '../../shared/echoRequest.js';
 import { ECHO_PATH } from '../../shared/limits.js';
-import type { RoomRegistry } from '../rooms.js';
+import type { RoomStore } from '../roomStore.js';
 import { startEchoCall } from './echoCall.js';
 import { createEchoCalls } from './echoCalls.js';
 
@@ -18,7 +18,7 @@ export interface EchoRouteOptions {
   enabled: boolean;
   maxSeconds: number;
   maxCalls: number;
-  registry: RoomRegistry;
+  rooms: RoomStore;
 }
 
 const checkRequest = TypeCompiler.Compile(EchoRequest);
@@ -52,16 +52,16 @@ export async function echoRoute(app: FastifyInstance, options: EchoRouteOptions)
       return refuse(reply, 400, 'Bad Request', `${reason} Send JSON like {"room": "…", "peer_id": "…"} after your WELCOME.`);
     }
     const { room, peer_id: peerId } = body;
-    const seat = options.registry.find(room, peerId);
-    if (!seat) {
-      return refuse(reply, 404, 'Not Found', `No peer "${peerId}" is in room "${room}" on this server; JOIN the room over /ws first, then ask with the peer_id from your WELCOME.`);
+    const members = await options.rooms.members(room);
+    if (!members.includes(peerId)) {
+      return refuse(reply, 404, 'Not Found', `No peer "${peerId}" is in room "${room}"; JOIN the room over /ws first, then ask with the peer_id from your WELCOME.`);
     }
     const key = JSON.stringify([room, peerId]);
     const already = () =>
       refuse(reply, 409, 'Conflict', `You already have a test call going; it ends by itself after ${options.maxSeconds} s, or when you leave the room.`);
     // Checked first: once the echo peer is in, the room has someone else in it.
     if (calls.has(key)) return already();
-    if (options.registry.othersOf(seat).length > 0) {
+    if (members.length > 1) {
       return refuse(reply, 409, 'Conflict', `Room "${room}" already has someone else in it; a test call needs a room of your own (open /?echo).`);
     }
     const outcome = calls.tryStart(key, (ended) =>

@@ -1,0 +1,235 @@
+/**
+ * Relay benchmark: R rooms of two sockets relaying offer/answer/candidate rounds, against
+ *   - floor:     a bare `ws` relay with no validation (bench/floorRelay.ts),
+ *   - PeerJS:    PeerJS's signaling server (the `peer` package), the yardstick of the issue,
+ *   - one node:  this server (dist/server/main.js), in memory,
+ *   - two nodes: two of its processes sharing rooms through a real redis-server, each room's
+ *                two sockets on different nodes,
+ * all in one run, every figure also as a ratio to the floor. Closed loop (one message in flight
+ * per room), then paced (BENCH_RATE messages a second offered in all), then idle joined sockets
+ * (5,000 and 10,000) for the memory each one costs. Servers run as their own processes; their
+ * CPU time and resident memory come from /proc.
+ *
+ *   npm run bench:relay         (BENCH_ROOMS=20 BENCH_SECONDS=4 BENCH_RATE=2000 BENCH_IDLE=5000,10000)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/support/freePort.js';
+import { startRedis, type RedisServer } from '../test/server/support/redisServer.js';
+import { stopChild } from '../test/server/support/stopChild.js';
+import { cpuMicros, rssBytes } from './processStats.js';
+import { closeAll, closedLoop, openIdle, openPairs, openSocket, paced, peerCallProtocol, peerJsProtocol, percentile, type LoadResult, type Protocol } from './relayLoad.js';
+
+const ROOMS = Number(process.env.BENCH_ROOMS ?? 20);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const RATE = Number(process.env.BENCH_RATE ?? 2000);
+const IDLE = (process.env.BENCH_IDLE ?? '5000,10000').split(',').map(Number);
+
+const mainJs = fileURLToPath(new URL('../dist/server/main.js', import.meta.url));
+const floorTs = fileURLToPath(new URL('./floorRelayProcess.ts', import.meta.url));
+const peerJsTs = fileURLToPath(new URL('./peerJsProcess.ts', import.meta.url));
+// The limits are for people, not for a benchmark's sockets from one address.
+const UNLIMITED = { RATE_LIMIT_BURST: '100000', RATE_LIMIT_PER_SECOND: '100000', MAX_SOCKETS_PER_IP: '100000', MAX_NEW_ROOMS_PER_IP: '100000', LOG_LEVEL: 'warn' };
+
+interface Running {
+  urls: string[];
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+async function launch(args: string[], port: number, env: Record<string, string> = {}, path = '/ws'): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `ws://127.0.0.1:${port}${path}`;
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with code ${child.exitCode}.`);
+    try {
+      (await openSocket(url)).terminate();
+      return { child, url };
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${args.join(' ')} did not accept sockets on ${url} within 20 s.`);
+}
+
+interface Target {
+  name: string;
+  protocol: Protocol;
+  start(): Promise<Running>;
+  /** Extra processes whose CPU is reported apart (Redis). */
+  helperPid?(): number | undefined;
+}
+
+let redis: RedisServer | undefined;
+
+const targets: Target[] = [
+  {
+    name: 'floor (bare ws)',
+    protocol: peerCallProtocol,
+    async start() {
+      const port = await freePort();
+      const { child, url } = await launch(['--import', 'tsx', floorTs, String(port)], port);
+      return { urls: [url, url], pids: [child.pid!], stop: () => stopChild(child, 'SIGKILL') };
+    },
+  },
+  {
+    name: 'PeerJS server',
+    protocol: peerJsProtocol,
+    async start() {
+      const port = await freePort();
+      const { child, url } = await launch(['--import', 'tsx', peerJsTs, String(port)], port, {}, '/peerjs');
+      return { urls: [url, url], pids: [child.pid!], stop: () => stopChild(child, 'SIGKILL') };
+    },
+  },
+  {
+    name: 'one node',
+    protocol: peerCallProtocol,
+    async start() {
+      const port = await freePort();
+      const { child, url } = await launch([mainJs], port, UNLIMITED);
+      return { urls: [url, url], pids: [child.pid!], stop: () => stopChild(child, 'SIGKILL') };
+    },
+  },
+  {
+    name: 'two nodes + Redis',
+    protocol: peerCallProtocol,
+    async start() {
+      redis = await startRedis();
+      const env = { ...UNLIMITED, REDIS_URL: redis.url };
+      const nodes = [await launch([mainJs], await freePort(), env), await launch([mainJs], await freePort(), env)];
+      return {
+        urls: nodes.map((node) => node.url),
+        pids: nodes.map((node) => node.child.pid!),
+        async stop() {
+          for (const node of nodes) await stopChild(node.child, 'SIGKILL');
+          await redis?.stop();
+          redis = undefined;
+        },
+      };
+    },
+    helperPid: () => redis?.pid,
+  },
+];
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const cpuOf = async (pids: number[]) => sum(await Promise.all(pids.map(cpuMicros)));
+const rssOf = async (pids: number[]) => sum(await Promise.all(pids.map(rssBytes)));
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Figures {
+  closedRate: number;
+  closedCpu: number;
+  closedP50: number;
+  closedP99: number;
+  pacedRate: number;
+  pacedCpu: number;
+  pacedP50: number;
+  pacedP99: number;
+  redisCpu: number;
+  idleBytes: number[];
+}
+
+async function measure(run: Running, helper: number | undefined, load: () => Promise<LoadResult>) {
+  const cpuBefore = await cpuOf(run.pids);
+  const helperBefore = helper ? await cpuMicros(helper) : 0;
+  const result = await load();
+  const cpu = (await cpuOf(run.pids)) - cpuBefore;
+  const helperCpu = helper ? (await cpuMicros(helper)) - helperBefore : 0;
+  return {
+    rate: result.messages / (result.elapsedMs / 1000),
+    cpuPerMessage: cpu / result.messages,
+    helperPerMessage: helperCpu / result.messages,
+    p50: percentile(result.latenciesMs, 50),
+    p99: percentile(result.latenciesMs, 99),
+  };
+}
+
+async function bench(target: Target): Promise<Figures> {
+  let run = await target.start();
+  try {
+    const { protocol } = target;
+    const pairs = await openPairs(protocol, run.urls[0]!, run.urls[1]!, ROOMS, 'bench');
+    await closedLoop(protocol, pairs, 1_000); // warm-up: the JIT, the scripts in Redis
+    const closed = await measure(run, target.helperPid?.(), () => closedLoop(protocol, pairs, SECONDS * 1000));
+    const pacedRun = await measure(run, target.helperPid?.(), () => paced(protocol, pairs, RATE, SECONDS * 1000));
+    await closeAll(pairs.flatMap((pair) => [pair.a, pair.b]));
+    await run.stop();
+
+    // Memory on fresh processes, so the relay runs above leave nothing in the figure.
+    run = await target.start();
+    await settle(1_000);
+    const base = await rssOf(run.pids);
+    const idle: Awaited<ReturnType<typeof openIdle>> = [];
+    const idleBytes: number[] = [];
+    for (const count of IDLE) {
+      idle.push(...(await openIdle(protocol, run.urls, count - idle.length, `idle-${idle.length}`)));
+      await settle(1_500);
+      idleBytes.push(((await rssOf(run.pids)) - base) / count);
+    }
+    await closeAll(idle);
+    return {
+      closedRate: closed.rate,
+      closedCpu: closed.cpuPerMessage,
+      closedP50: closed.p50,
+      closedP99: closed.p99,
+      pacedRate: pacedRun.rate,
+      pacedCpu: pacedRun.cpuPerMessage,
+      pacedP50: pacedRun.p50,
+      pacedP99: pacedRun.p99,
+      redisCpu: closed.helperPerMessage,
+      idleBytes,
+    };
+  } finally {
+    await run.stop();
+  }
+}
+
+/** Bytes per socket between the first and the last idle count. */
+function marginal(f: Figures): number {
+  const first = IDLE[0]!;
+  const last = IDLE.at(-1)!;
+  return ((f.idleBytes.at(-1) ?? NaN) * last - (f.idleBytes[0] ?? NaN) * first) / (last - first);
+}
+
+const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const ratio = (value: number, floor: number) => `${fixed(value)} (${fixed(value / floor, 2)}x)`;
+
+async function main() {
+  console.log(`relay benchmark: ${ROOMS} rooms of 2, ${SECONDS} s closed loop, ${SECONDS} s paced at ${RATE} msg/s, idle sockets ${IDLE.join(' and ')}`);
+  const results: Array<[string, Figures]> = [];
+  for (const target of targets) {
+    console.log(`… ${target.name}`);
+    results.push([target.name, await bench(target)]);
+  }
+  const floor = results[0]![1];
+  const rows = [
+    ['closed loop: msg/s', (f: Figures) => ratio(f.closedRate, floor.closedRate)],
+    ['closed loop: server CPU µs/msg', (f: Figures) => ratio(f.closedCpu, floor.closedCpu)],
+    ['closed loop: latency p50 / p99 ms', (f: Figures) => `${fixed(f.closedP50, 2)} / ${fixed(f.closedP99, 2)}`],
+    [`paced ${RATE}/s: delivered msg/s`, (f: Figures) => fixed(f.pacedRate, 0)],
+    [`paced ${RATE}/s: server CPU µs/msg`, (f: Figures) => ratio(f.pacedCpu, floor.pacedCpu)],
+    [`paced ${RATE}/s: latency p50 / p99 ms`, (f: Figures) => `${fixed(f.pacedP50, 2)} / ${fixed(f.pacedP99, 2)}`],
+    ['Redis CPU µs/msg (closed loop)', (f: Figures) => (f.redisCpu > 0 ? fixed(f.redisCpu) : '-')],
+    ...IDLE.map((count, n) => [`memory per idle joined socket, ${count} (KB)`, (f: Figures) => ratio((f.idleBytes[n] ?? NaN) / 1024, (floor.idleBytes[n] ?? NaN) / 1024)] as const),
+    // The slope between the two counts: what one more socket costs, without the fixed growth
+    // (V8's young generation, code) that the first thousand sockets bring.
+    ...(IDLE.length >= 2 ? [[`memory per added socket, ${IDLE[0]} → ${IDLE.at(-1)} (KB)`, (f: Figures) => ratio(marginal(f) / 1024, marginal(floor) / 1024)] as const] : []),
+  ] as const;
+  console.log('');
+  console.log(`| figure | ${results.map(([name]) => name).join(' | ')} |`);
+  console.log(`| --- |${results.map(() => ' --- |').join('')}`);
+  for (const [label, format] of rows) console.log(`| ${label} | ${results.map(([, figures]) => format(figures)).join(' | ')} |`);
+  const peerJs = results[1]![1];
+  const one = results[2]![1];
+  const two = results[3]![1];
+  console.log('');
+  console.log(
+    `one node against PeerJS: CPU per message ${fixed(one.closedCpu / peerJs.closedCpu, 2)}x closed loop, ${fixed(one.pacedCpu / peerJs.pacedCpu, 2)}x paced; ` +
+      `memory per idle socket ${IDLE.map((count, n) => `${fixed((one.idleBytes[n] ?? NaN) / (peerJs.idleBytes[n] ?? NaN), 2)}x at ${count}`).join(', ')}`,
+  );
+  console.log(`Redis relay latency overhead over one node: p50 ${fixed(two.pacedP50 - one.pacedP50, 2)} ms paced, ${fixed(two.closedP50 - one.closedP50, 2)} ms closed loop`);
+}
+
+await main();

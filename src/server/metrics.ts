@@ -1,0 +1,78 @@
+/**
+ * The figures `GET /metrics` shows, in Prometheus text format. One registry per app, so that
+ * several apps in one process (tests, benchmarks) never count into each other.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ErrorCode } from '../shared/errorCodes.js';
+import type { StoreEvents } from './roomStore.js';
+import type { SessionObserver } from './signalingSession.js';
+
+export interface SignalingMetrics {
+  readonly registry: Registry;
+  readonly session: SessionObserver;
+  readonly store: StoreEvents;
+  rateLimitClosed(): void;
+  /** Where the live figures come from, read at each scrape. */
+  watch(sources: { openSockets(): number; counts(): Promise<{ rooms: number; peers: number }> }): void;
+}
+
+export function createSignalingMetrics(): SignalingMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  let sources: Parameters<SignalingMetrics['watch']>[0] = { openSockets: () => 0, counts: async () => ({ rooms: 0, peers: 0 }) };
+
+  new Gauge({
+    name: 'peercall_open_sockets',
+    help: 'Signaling sockets open on this node.',
+    registers: [registry],
+    collect() {
+      this.set(sources.openSockets());
+    },
+  });
+  new Gauge({
+    name: 'peercall_rooms',
+    help: 'Rooms with at least one seat (of the whole deployment when nodes share Redis).',
+    registers: [registry],
+    async collect() {
+      this.set((await sources.counts()).rooms);
+    },
+  });
+  new Gauge({
+    name: 'peercall_peers',
+    help: 'Seated peers, held seats included (of the whole deployment when nodes share Redis).',
+    registers: [registry],
+    async collect() {
+      this.set((await sources.counts()).peers);
+    },
+  });
+  const relayed = new Counter({ name: 'peercall_relayed_messages_total', help: 'Messages relayed from one peer to another, by type.', labelNames: ['type'], registers: [registry] });
+  const errors = new Counter({ name: 'peercall_errors_total', help: 'ERROR messages sent to clients, by code.', labelNames: ['code'], registers: [registry] });
+  const resumes = new Counter({ name: 'peercall_resumes_total', help: 'Held seats taken back with their token, or expired unclaimed.', labelNames: ['outcome'], registers: [registry] });
+  const rateLimitCloses = new Counter({ name: 'peercall_rate_limit_closes_total', help: 'Sockets closed (1008) for exceeding the rate limit.', registers: [registry] });
+  const redisRoundTrip = new Histogram({
+    name: 'peercall_redis_round_trip_seconds',
+    help: 'Round trip to Redis of each lease renewal (a small script, a few times a second).',
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1],
+    registers: [registry],
+  });
+  // Zero from the start, so that a scrape shows every series before anything happened.
+  for (const type of ['SDP', 'CANDIDATE']) relayed.inc({ type }, 0);
+  for (const outcome of ['taken_back', 'expired']) resumes.inc({ outcome }, 0);
+
+  return {
+    registry,
+    session: {
+      relayed: (type) => relayed.inc({ type }),
+      error: (code: ErrorCode) => errors.inc({ code }),
+      resumed: () => resumes.inc({ outcome: 'taken_back' }),
+    },
+    store: {
+      seatsExpired: (count) => resumes.inc({ outcome: 'expired' }, count),
+      roundTrip: (seconds) => redisRoundTrip.observe(seconds),
+    },
+    rateLimitClosed: () => rateLimitCloses.inc(),
+    watch(next) {
+      sources = next;
+    },
+  };
+}
