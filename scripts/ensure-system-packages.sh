@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the system packages the browser tests need when they are missing: Debian's Chromium,
-# and iproute2 (`ip`) for the test hosts in network namespaces.
+# Installs the system packages the tests need when they are missing: Debian's Chromium,
+# iproute2 (`ip`) for the test hosts in network namespaces, coturn (`turnserver`) for relayed
+# calls, and openssl for the certificates of the https tests.
 set -euo pipefail
 
 browser="${CHROMIUM_PATH:-/usr/bin/chromium}"
@@ -13,11 +14,13 @@ if [ ! -x "$browser" ]; then
   missing+=(chromium)
 fi
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v turnserver >/dev/null 2>&1 || missing+=(coturn)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1 || [ "$(id -u)" != 0 ]; then
-  echo "The browser tests need ${missing[*]}, which cannot be installed from here (needs apt-get as root)." >&2
+  echo "The tests need ${missing[*]}, which cannot be installed from here (needs apt-get as root)." >&2
   echo "Install them with 'apt-get install ${missing[*]}' (Debian), or set CHROMIUM_PATH to a Chromium binary." >&2
   exit 1
 fi
@@ -25,7 +28,7 @@ fi
 echo "Installing ${missing[*]} with apt-get (once; about a minute)…"
 export DEBIAN_FRONTEND=noninteractive
 if ! { apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
-  echo "apt-get could not install ${missing[*]}; the browser tests need them. Check the package sources and try again." >&2
+  echo "apt-get could not install ${missing[*]}; the tests need them. Check the package sources and try again." >&2
   exit 1
 fi
 [ -x "$browser" ] && echo "Installed $("$browser" --version 2>/dev/null | head -1)"

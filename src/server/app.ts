@@ -8,16 +8,23 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { CLOSE_GOING_AWAY, MAX_FRAME_BYTES } from '../shared/limits.js';
 import { DEFAULTS } from './defaults.js';
-import type { IceServerConfig } from '../shared/messages.js';
+import type { IceServerConfig, IceTransportPolicy } from '../shared/messages.js';
 import { createMemoryRoomRegistry, type RoomRegistry } from './rooms.js';
-import { helmetOptions } from './securityHeaders.js';
+import { helmetOptions, strictTransportSecurity } from './securityHeaders.js';
 import { signaling } from './signaling.js';
+import type { TurnSettings } from './turnCredentials.js';
 
 export interface AppOptions {
   /** Folder of the built client; without it the server serves signaling only. */
   clientDir?: string;
   roomCapacity?: number;
   iceServers?: readonly IceServerConfig[];
+  /** A TURN server sharing a secret with this one: every WELCOME carries fresh credentials for it. */
+  turn?: TurnSettings | null;
+  /** `relay`: every call relayed (default `all`). */
+  iceTransportPolicy?: IceTransportPolicy;
+  /** PEM certificate and key: serve https:// and wss:// instead of plain http. */
+  tls?: { cert: string; key: string } | null;
   heartbeatIntervalMs?: number;
   allowedOrigins?: readonly string[];
   /** How long a dropped peer's seat waits for a resume (PROTOCOL.md, Resume). */
@@ -35,10 +42,13 @@ export interface AppOptions {
 }
 
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy ?? false });
+  const common = { logger: options.logger ?? false, trustProxy: options.trustProxy ?? false };
+  // The https server answers the same requests as the http one; nothing here depends on which.
+  const app = (options.tls ? Fastify({ ...common, https: options.tls }) : Fastify(common)) as FastifyInstance;
 
   // First, so its hooks see every route registered after it (and the /ws route can opt out).
   await app.register(fastifyHelmet, helmetOptions);
+  app.addHook('onSend', strictTransportSecurity);
   await app.register(fastifyWebsocket, {
     options: { maxPayload: MAX_FRAME_BYTES },
     errorHandler(error, socket, request) {
@@ -57,6 +67,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(signaling, {
     registry: options.registry ?? createMemoryRoomRegistry(options.roomCapacity ?? DEFAULTS.roomCapacity),
     iceServers: options.iceServers ?? [],
+    turn: options.turn ?? null,
+    iceTransportPolicy: options.iceTransportPolicy ?? 'all',
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs,
     allowedOrigins: options.allowedOrigins ?? [],
     resumeGraceMs: options.resumeGraceMs ?? DEFAULTS.resumeGraceMs,

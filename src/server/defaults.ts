@@ -16,4 +16,11 @@ export const DEFAULTS = {
   maxSocketsPerIp: 20,
   /** A person opens a room or two a minute; a script creating rooms does not get far. */
   maxNewRoomsPerIp: 30,
+  /**
+   * A day. A browser keeps the credential it allocated its relay with for as long as the peer
+   * connection lives (new ones from a later WELCOME serve only new allocations, after an ICE
+   * restart), so the lifetime must outlast the longest call. What a leaked credential allows
+   * in that day is bounded by coturn's quotas and its denied private ranges.
+   */
+  turnTtlS: 86_400,
 } as const;

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { CLOSE_INTERNAL_ERROR, CLOSE_POLICY_VIOLATION, CLOSE_REPLACED, SIGNALING_PATH } from '../shared/limits.js';
-import type { IceServerConfig } from '../shared/messages.js';
+import type { IceServerConfig, IceTransportPolicy } from '../shared/messages.js';
 import { createConnectionCounter } from './connectionCounter.js';
 import { createFrameLimiter, type FrameLimits } from './frameLimiter.js';
 import { startHeartbeat } from './heartbeat.js';
@@ -16,10 +16,15 @@ import { isOriginAllowed } from './origin.js';
 import { createResumeTable } from './resumeTable.js';
 import { vacateSeat, type RoomRegistry } from './rooms.js';
 import { createSignalingSession } from './signalingSession.js';
+import { createTurnCredentials, type TurnSettings } from './turnCredentials.js';
 
 export interface SignalingOptions {
   registry: RoomRegistry;
+  /** Static ICE servers, handed out as they are. */
   iceServers: readonly IceServerConfig[];
+  /** TURN servers sharing a secret with this server: each WELCOME carries fresh credentials. */
+  turn: TurnSettings | null;
+  iceTransportPolicy: IceTransportPolicy;
   heartbeatIntervalMs: number;
   allowedOrigins: readonly string[];
   resumeGraceMs: number;
@@ -52,6 +57,9 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
     newToken: newResumeToken,
     expire: (seat) => vacateSeat(registry, seat),
   });
+  const turnCredentials = options.turn ? createTurnCredentials(options.turn, () => Date.now()) : null;
+  const iceServersFor = (peerId: string) =>
+    turnCredentials ? [...options.iceServers, turnCredentials(peerId)] : [...options.iceServers];
   const socketsPerIp = createConnectionCounter(options.maxSocketsPerIp);
   const newRooms = createKeyedBuckets(options.maxNewRoomsPerIp, options.maxNewRoomsPerIp / 60);
   app.addHook('onClose', async () => {
@@ -101,7 +109,8 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
       {
         registry,
         seats,
-        iceServers: options.iceServers,
+        iceServersFor,
+        iceTransportPolicy: options.iceTransportPolicy,
         newPeerId,
         mayCreateRoom: () => newRooms.take(ip, performance.now()),
       },

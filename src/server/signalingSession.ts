@@ -5,7 +5,7 @@
  * its own.
  */
 import type { ErrorCode } from '../shared/errorCodes.js';
-import type { ClientMessage, IceServerConfig, JoinContent, ServerMessage } from '../shared/messages.js';
+import type { ClientMessage, IceServerConfig, IceTransportPolicy, JoinContent, ServerMessage } from '../shared/messages.js';
 import { parseClientMessage } from '../shared/parseClientMessage.js';
 import type { ResumeTable, Tenancy } from './resumeTable.js';
 import { vacateSeat, type RoomRegistry, type Seat } from './rooms.js';
@@ -13,7 +13,9 @@ import { vacateSeat, type RoomRegistry, type Seat } from './rooms.js';
 export interface SessionDeps {
   registry: RoomRegistry;
   seats: ResumeTable;
-  iceServers: readonly IceServerConfig[];
+  /** The ICE servers for this peer, asked on every WELCOME: TURN credentials are made per peer and expire. */
+  iceServersFor(peerId: string): IceServerConfig[];
+  iceTransportPolicy: IceTransportPolicy;
   newPeerId(): string;
   /** Asked only when a JOIN would create a room: whether this client may create one more now. */
   mayCreateRoom(): boolean;
@@ -60,7 +62,8 @@ export function createSignalingSession(link: SessionLink, deps: SessionDeps): Si
         peer_id: seat.peerId,
         room: seat.room,
         peers: others.map((other) => ({ peer_id: other.peerId, name: other.name })),
-        ice_servers: [...deps.iceServers],
+        ice_servers: deps.iceServersFor(seat.peerId),
+        ice_transport_policy: deps.iceTransportPolicy,
         resume: token,
       },
     });

@@ -12,7 +12,7 @@ function harness(overrides: Partial<SessionDeps> = {}) {
   const registry = createMemoryRoomRegistry(4);
   let tokens = 0;
   const seats = createResumeTable({ graceMs: 1_000, maxQueued: 10, maxQueuedChars: 10_000, newToken: () => `t${(tokens += 1)}`, expire: (seat) => vacateSeat(registry, seat) });
-  const deps: SessionDeps = { registry, seats, iceServers: [], newPeerId: () => 'fixed', mayCreateRoom: () => true, ...overrides };
+  const deps: SessionDeps = { registry, seats, iceServersFor: () => [], iceTransportPolicy: 'all', newPeerId: () => 'fixed', mayCreateRoom: () => true, ...overrides };
   const session = (inbox: ServerMessage[] = []) => {
     const s = createSignalingSession({ send: (message) => (inbox.push(message), true), replaced: () => {} }, deps);
     return { inbox, s, join: (room: string) => s.receiveText(JSON.stringify({ message_type: 'JOIN', content: { room } })) };
