@@ -11,7 +11,8 @@ import type { MediaStage } from './mediaStage.js';
 export function createPeerConnectionActor(stage: MediaStage) {
   return fromCallback<PeerCommand, PeerInput>(({ input, sendBack, receive }) => {
     const emit = (event: PeerEvent) => sendBack(event);
-    const pc = new RTCPeerConnection({ iceServers: input.iceServers });
+    const pc = new RTCPeerConnection({ iceServers: input.iceServers, iceTransportPolicy: input.iceTransportPolicy });
+    let relayFailureSaid = false;
     let makingOffer = false;
     let ignoreOffer = false;
     let settingRemoteAnswer = false;
@@ -49,6 +50,14 @@ export function createPeerConnectionActor(stage: MediaStage) {
       if (!stream.getTracks().includes(track)) stream.addTrack(track);
       stage.remote = stream;
       emit({ type: 'peer.track' });
+    });
+    // The relay's own refusals (4xx: bad credentials, forbidden, over quota); 7xx are a server
+    // this network cannot reach, common for one interface of many and no verdict on the relay.
+    pc.addEventListener('icecandidateerror', (event) => {
+      const { errorCode, errorText, url } = event as RTCPeerConnectionIceErrorEvent;
+      if (relayFailureSaid || !/^turns?:/.test(url) || errorCode < 400 || errorCode > 499) return;
+      relayFailureSaid = true;
+      emit({ type: 'peer.relayFailed', detail: `${url} answered ${errorCode} ${errorText}` });
     });
     pc.addEventListener('connectionstatechange', () => {
       switch (pc.connectionState) {
@@ -90,6 +99,10 @@ export function createPeerConnectionActor(stage: MediaStage) {
           return;
         case 'restartIce':
           pc.restartIce();
+          return;
+        case 'configure':
+          // New servers serve the next gathering (an ICE restart); the relay in use keeps going.
+          pc.setConfiguration({ ...pc.getConfiguration(), iceServers: command.iceServers, iceTransportPolicy: command.iceTransportPolicy });
           return;
         case 'remote.candidate':
           pc.addIceCandidate(command.candidate ?? undefined).catch((error: unknown) => {
