@@ -1,0 +1,118 @@
+/**
+ * Debian's coturn for the tests: started on a free port with a secret shared with the call
+ * server (TURN REST credentials), in a temp dir with its pidfile, stopped by its pid. The command
+ * line is TESTING.md's; only `--allow-loopback-peers` is test-only (the peers are on loopback).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './serverProcess.js';
+
+export interface CoturnOptions {
+  secret: string;
+  /** Where coturn listens and relays from. */
+  listeningIp?: string;
+  relayIp?: string;
+  /** Only for peers on loopback; production denies loopback and private peers. */
+  allowLoopbackPeers?: boolean;
+  /** Runs the command somewhere else (e.g. inside a network namespace); spawns it here by default. */
+  spawnCommand?: (command: string, args: string[]) => ChildProcess;
+}
+
+export interface Coturn {
+  port: number;
+  /** `turn:<ip>:<port>?transport=<transport>` */
+  url(transport: 'udp' | 'tcp'): string;
+  /** What coturn has logged so far, for a failing test to show. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+const STOP_TIMEOUT_MS = 5_000;
+const START_TIMEOUT_MS = 10_000;
+
+/** Each coturn of a run relays from its own stretch of ports, so two never compete for one. */
+function relayPorts(): { min: number; max: number } {
+  const min = 49_152 + Math.floor(Math.random() * 60) * 200;
+  return { min, max: min + 199 };
+}
+
+async function listening(host: string, port: number): Promise<boolean> {
+  const socket = connect({ host, port });
+  try {
+    await once(socket, 'connect');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    socket.destroy();
+  }
+}
+
+export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
+  const listeningIp = options.listeningIp ?? '127.0.0.1';
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'peer-call-coturn-'));
+  const pidfile = join(dir, 'turnserver.pid');
+  const { min, max } = relayPorts();
+  const args = [
+    '-n', `--listening-ip=${listeningIp}`, `--relay-ip=${options.relayIp ?? listeningIp}`, `--listening-port=${port}`,
+    `--min-port=${min}`, `--max-port=${max}`, '--use-auth-secret', `--static-auth-secret=${options.secret}`,
+    '--realm=peer-call.test', '--fingerprint', '--no-tls', '--no-dtls', '--no-cli', '--no-multicast-peers',
+    ...(options.allowLoopbackPeers ? ['--allow-loopback-peers'] : []),
+    '--log-file=stdout', '--simple-log', `--pidfile=${pidfile}`,
+    // Its own database in the temp dir, not one in /var/lib that it may not create.
+    `--userdb=${join(dir, 'turndb')}`,
+  ];
+  const child = (options.spawnCommand ?? ((command, commandArgs) => spawn(command, commandArgs)))('turnserver', args);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let spawnError: Error | undefined;
+  child.once('error', (error) => (spawnError = error));
+  const exited = once(child, 'exit').catch(() => undefined);
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!(await listening(listeningIp, port))) {
+    const failure = spawnError
+      ? (spawnError as NodeJS.ErrnoException).code === 'ENOENT'
+        ? "turnserver (coturn) was not found; 'npm test' installs it, or run 'apt-get install coturn'."
+        : `turnserver could not be started: ${spawnError.message}`
+      : child.exitCode !== null
+        ? `turnserver exited with code ${child.exitCode} on start:\n${output}`
+        : Date.now() > deadline
+          ? `turnserver did not listen on ${listeningIp}:${port} within ${START_TIMEOUT_MS} ms:\n${output}`
+          : undefined;
+    if (failure) {
+      await stop();
+      throw new Error(failure);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // The pidfile names the process the test started (and stops by its pid).
+  const written = Number(readFileSync(pidfile, 'utf8').trim());
+  if (written !== child.pid) {
+    await stop();
+    throw new Error(`turnserver wrote pid ${written} to its pidfile, but the test started pid ${child.pid}.`);
+  }
+
+  return {
+    port,
+    url: (transport) => `turn:${listeningIp}:${port}?transport=${transport}`,
+    log: () => output,
+    stop,
+  };
+}
