@@ -19,7 +19,7 @@ export async function startServer(options: AppOptions = {}, host = '127.0.0.1'):
   await app.listen({ port: 0, host });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('The server has no TCP address.');
-  return { url: `http://${host}:${address.port}`, app };
+  return { url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`, app };
 }
 
 // Every person's browser context is closed when their test ends: a page left open keeps its
