@@ -5,5 +5,6 @@ export default defineConfig({
     include: ['test/unit/**/*.test.ts', 'test/server/**/*.test.ts'],
     environment: 'node',
     testTimeout: 10_000,
+    globalSetup: ['test/support/vitestGlobalSetup.ts'],
   },
 });

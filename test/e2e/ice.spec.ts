@@ -9,14 +9,24 @@ import {
   openPerson,
   recordStates,
   seenStates,
-  startServer,
-  test,
-  type CallServer,
+  test as base,
 } from './support/fixtures.js';
-import type { AppOptions } from '../../src/server/app.js';
+import { startServerProcess } from './support/serverProcess.js';
 import { createTestNetwork, type TestNetwork } from './support/testNetwork.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+// The test hosts are torn down after every test, whatever it did.
+const test = base.extend<{ network: TestNetwork }>({
+  network: async ({}, use) => {
+    const network = createTestNetwork(CHROMIUM);
+    try {
+      await use(network);
+    } finally {
+      network.teardown();
+    }
+  },
+});
 
 interface NetworkCall {
   network: TestNetwork;
@@ -24,17 +34,17 @@ interface NetworkCall {
   bob: Page;
 }
 
-/** Alice on test host A, Bob on test host B, connected; everything is torn down afterwards. */
+/** Alice on test host A, Bob on test host B, the server on the server host, connected. */
 async function withNetworkCall(
+  network: TestNetwork,
   room: string,
   body: (call: NetworkCall) => Promise<void>,
-  serverOptions: AppOptions = {},
+  serverEnv: Record<string, string> = {},
 ): Promise<void> {
-  const network = createTestNetwork(CHROMIUM);
   const browsers: Browser[] = [];
-  let server: CallServer | undefined;
+  // The server host is a namespace of its own: any port is free there.
+  const server = await startServerProcess(1337, { network, env: serverEnv });
   try {
-    server = await startServer(serverOptions, network.serverAddress);
     const origin = server.url;
     const launch = async (host: 'a' | 'b') => {
       const browser = await chromium.launch({
@@ -62,8 +72,7 @@ async function withNetworkCall(
     await body({ network, alice, bob });
   } finally {
     for (const browser of browsers) await browser.close();
-    await server?.app.close();
-    network.teardown();
+    await server.stop();
   }
 }
 
@@ -74,9 +83,9 @@ async function stayedInTheCall(call: NetworkCall) {
   return states;
 }
 
-test('a dead media path is noticed and the call recovers by itself (ICE restart)', async () => {
+test('a dead media path is noticed and the call recovers by itself (ICE restart)', async ({ network }) => {
   test.setTimeout(120_000);
-  await withNetworkCall('ice-restart', async (call) => {
+  await withNetworkCall(network, 'ice-restart', async (call) => {
     call.network.cutMediaPath();
     const cut = Date.now();
     await expectState(call.alice, /active\.room\.call\.inCall\.(interrupted|restarting)/, 30_000);
@@ -95,9 +104,9 @@ test('a dead media path is noticed and the call recovers by itself (ICE restart)
   });
 });
 
-test('when an ICE restart does not bring the path back, the peer connection is rebuilt', async () => {
+test('when an ICE restart does not bring the path back, the peer connection is rebuilt', async ({ network }) => {
   test.setTimeout(180_000);
-  await withNetworkCall('ice-rebuild', async (call) => {
+  await withNetworkCall(network, 'ice-rebuild', async (call) => {
     call.network.cutMediaPath();
     // restarting → (restart timeout) → a new peer connection, negotiating from scratch.
     const rebuilt = async (page: Page) => {
@@ -118,11 +127,12 @@ test('when an ICE restart does not bring the path back, the peer connection is r
   });
 });
 
-test('someone whose network drops is shown as gone, and the call starts again when they are back', async () => {
+test('someone whose network drops is shown as gone, and the call starts again when they are back', async ({ network }) => {
   test.setTimeout(180_000);
   // Short server timings, so the test does not wait out the production heartbeat and grace.
-  const timings = { heartbeatIntervalMs: 1_000, resumeGraceMs: 2_000 };
+  const timings = { HEARTBEAT_INTERVAL_MS: '1000', RESUME_GRACE_MS: '2000' };
   await withNetworkCall(
+    network,
     'network-lost',
     async (call) => {
       call.network.disconnectHostA();

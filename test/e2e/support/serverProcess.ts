@@ -1,22 +1,32 @@
 /**
- * The real server as its own process (`node dist/server/main.js`), for tests that kill it.
- * Every process started here is stopped by its pid.
+ * The real server as its own process (`node dist/server/main.js`), for tests that kill it or run
+ * it inside a test host. Every process started here is stopped by its pid, and recorded so that a
+ * killed run's servers are stopped by the next run.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { spawnTracked } from '../../support/testResources.js';
+import type { TestNetwork } from './testNetwork.js';
 
 const mainJs = fileURLToPath(new URL('../../../dist/server/main.js', import.meta.url));
 
+/**
+ * A port that nothing listens on, chosen below the kernel's ephemeral range (32768 and up) so
+ * that no outgoing connection of this or a concurrent run takes it between the probe and the
+ * server's own listen, nor while a test restarts the server on it.
+ */
 export async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const address = probe.address();
-  probe.close();
-  if (address === null || typeof address === 'string') throw new Error('No free port.');
-  return address.port;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const probe = createServer();
+    probe.listen(port, '127.0.0.1');
+    const outcome = await Promise.race([once(probe, 'listening').then(() => true), once(probe, 'error').then(() => false)]);
+    probe.close();
+    if (outcome) return port;
+  }
+  throw new Error('No free port between 20000 and 32000 after 50 tries.');
 }
 
 export interface ServerProcess {
@@ -26,30 +36,42 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startServerProcess(port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, [mainJs], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const exited = once(child, 'exit');
+export interface ServerProcessOptions {
+  env?: Record<string, string>;
+  /** Run inside this network's server host, listening on its address. */
+  network?: TestNetwork;
+}
+
+export async function startServerProcess(port: number, options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const { network } = options;
+  const host = network?.serverAddress ?? '127.0.0.1';
+  const env = { ...process.env, PORT: String(port), HOST: host, LOG_LEVEL: 'warn', ...options.env };
+  const spawnOptions: SpawnOptions = { env, stdio: ['ignore', 'inherit', 'inherit'] };
+  const { child, exited } = network
+    ? network.spawnIn('server', process.execPath, [mainJs], spawnOptions)
+    : spawnTracked(process.execPath, [mainJs], spawnOptions);
+  const url = `http://${host}:${port}`;
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill(signal);
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     const timeout = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;
     clearTimeout(timeout);
   };
+  // From this machine's namespace a test host's server cannot be reached: ask its host instead.
+  const listening = network
+    ? async () =>
+        execFileSync('ip', ['netns', 'exec', network.namespaces.server, 'ss', '-Hltn', `sport = :${port}`], { encoding: 'utf8' }).trim() !== ''
+    : async () => (await fetch(`${url}/healthz`)).ok;
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`The server exited with code ${child.exitCode} on start.`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, pid: child.pid!, stop };
+      if (await listening()) return { url, pid: child.pid!, stop };
     } catch {
       // Not listening yet.
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await stop('SIGKILL');
-  throw new Error(`The server did not answer on ${url}/healthz within 10 s.`);
+  throw new Error(`The server did not listen on ${url} within 10 s.`);
 }
