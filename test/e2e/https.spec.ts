@@ -4,14 +4,13 @@
  * click through the warning for a LAN certificate; the page is then a secure context.
  */
 import { chromium } from '@playwright/test';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { makeLocalCertificate } from '../../scripts/localCertificate.js';
+import { makeTempDir } from '../support/testResources.js';
 import { CONNECTED, WAITING, expect, expectRemoteVideoMoving, expectState, openPerson, startServer, test } from './support/fixtures.js';
 
 test('a call over https and wss works, with HSTS on the page', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'peer-call-https-e2e-'));
+  const dir = makeTempDir('https');
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection', '--ignore-certificate-errors'],

@@ -88,6 +88,21 @@ describe('a relay that refuses the call', () => {
     expect(call.log.signaling.sent).toEqual([]);
   });
 
+  it('when the other side gives up first, says the call cannot get through too, rather than that they left', () => {
+    const call = callIn('negotiatingAsImpolite');
+    call.send(REFUSED, { type: 'signal.peerLeft', peerId: BOB.peer_id });
+
+    expect(call.state()).toBe('unreachable');
+    expect(status(call).text).toContain('The call cannot get through');
+  });
+
+  it('without a refusal, the other side leaving is just that: waiting for them', () => {
+    const call = callIn('negotiatingAsImpolite');
+    call.send({ type: 'signal.peerLeft', peerId: BOB.peer_id });
+
+    expect(call.state()).toBe(IN_ROOM.waiting);
+  });
+
   it('without a refusal, a connection that gives up is restarted as before', () => {
     const call = callIn('negotiatingAsImpolite');
 

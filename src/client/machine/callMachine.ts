@@ -147,6 +147,8 @@ export const callMachine = setup({
     canRebuild: ({ context }) => context.rebuilds < TIMING.maxRebuilds,
     relayOnly: ({ context }) => context.iceTransportPolicy === 'relay',
     relayRefused: ({ context }) => context.relayRefused,
+    remoteGaveUp: ({ context, event }) =>
+      context.relayRefused && event.type === 'signal.peerLeft' && context.remote?.peer_id === event.peerId,
   },
 }).createMachine({
   id: 'call',
@@ -349,6 +351,8 @@ export const callMachine = setup({
                       entry: assign({ pendingDescription: null }),
                       on: {
                         'peer.connected': 'connected',
+                        // The other side found the call cannot get through, and gave up first.
+                        'signal.peerLeft': { guard: 'remoteGaveUp', target: '#call.unreachable', actions: 'explainUnreachable' },
                         // Without the relay and without a direct path, restarting cannot help.
                         'peer.failed': [{ guard: 'relayRefused', target: '#call.unreachable', actions: 'explainUnreachable' }, { target: 'restarting' }],
                         'peer.relayFailed': [

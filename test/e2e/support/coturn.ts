@@ -1,25 +1,25 @@
 /**
  * Debian's coturn for the tests: started on a free port with a secret shared with the call
- * server (TURN REST credentials), in a temp dir with its pidfile, stopped by its pid. The command
- * line is TESTING.md's; only `--allow-loopback-peers` is test-only (the peers are on loopback).
+ * server (TURN REST credentials), in a temp dir with its pidfile, stopped by its pid (and
+ * recorded, so a killed run's coturn is stopped by the next run). On loopback, or inside a test
+ * network's server host. The command line is TESTING.md's; only `--allow-loopback-peers` is
+ * test-only (for peers on loopback).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeTempDir, spawnTracked } from '../../support/testResources.js';
 import { freePort } from './serverProcess.js';
+import type { TestNetwork } from './testNetwork.js';
 
 export interface CoturnOptions {
   secret: string;
-  /** Where coturn listens and relays from. */
-  listeningIp?: string;
-  relayIp?: string;
   /** Only for peers on loopback; production denies loopback and private peers. */
   allowLoopbackPeers?: boolean;
-  /** Runs the command somewhere else (e.g. inside a network namespace); spawns it here by default. */
-  spawnCommand?: (command: string, args: string[]) => ChildProcess;
+  /** Run inside this network's server host, on its address; on 127.0.0.1 otherwise. */
+  network?: TestNetwork;
 }
 
 export interface Coturn {
@@ -40,7 +40,7 @@ function relayPorts(): { min: number; max: number } {
   return { min, max: min + 199 };
 }
 
-async function listening(host: string, port: number): Promise<boolean> {
+async function connectable(host: string, port: number): Promise<boolean> {
   const socket = connect({ host, port });
   try {
     await once(socket, 'connect');
@@ -53,13 +53,14 @@ async function listening(host: string, port: number): Promise<boolean> {
 }
 
 export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
-  const listeningIp = options.listeningIp ?? '127.0.0.1';
+  const { network } = options;
+  const listeningIp = network?.serverAddress ?? '127.0.0.1';
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'peer-call-coturn-'));
+  const dir = makeTempDir('coturn');
   const pidfile = join(dir, 'turnserver.pid');
   const { min, max } = relayPorts();
   const args = [
-    '-n', `--listening-ip=${listeningIp}`, `--relay-ip=${options.relayIp ?? listeningIp}`, `--listening-port=${port}`,
+    '-n', `--listening-ip=${listeningIp}`, `--relay-ip=${listeningIp}`, `--listening-port=${port}`,
     `--min-port=${min}`, `--max-port=${max}`, '--use-auth-secret', `--static-auth-secret=${options.secret}`,
     '--realm=peer-call.test', '--fingerprint', '--no-tls', '--no-dtls', '--no-cli', '--no-multicast-peers',
     ...(options.allowLoopbackPeers ? ['--allow-loopback-peers'] : []),
@@ -67,13 +68,12 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
     // Its own database in the temp dir, not one in /var/lib that it may not create.
     `--userdb=${join(dir, 'turndb')}`,
   ];
-  const child = (options.spawnCommand ?? ((command, commandArgs) => spawn(command, commandArgs)))('turnserver', args);
+  const { child, exited } = network ? network.spawnIn('server', 'turnserver', args) : spawnTracked('turnserver', args);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   let spawnError: Error | undefined;
   child.once('error', (error) => (spawnError = error));
-  const exited = once(child, 'exit').catch(() => undefined);
 
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
@@ -85,8 +85,12 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
     rmSync(dir, { recursive: true, force: true });
   };
 
+  // From this machine's namespace a server host cannot be reached: ask inside it instead.
+  const listening = network
+    ? async () => execFileSync('ip', ['netns', 'exec', network.namespaces.server, 'ss', '-Hltn', `sport = :${port}`], { encoding: 'utf8' }).trim() !== ''
+    : () => connectable(listeningIp, port);
   const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!(await listening(listeningIp, port))) {
+  while (!(await listening())) {
     const failure = spawnError
       ? (spawnError as NodeJS.ErrnoException).code === 'ENOENT'
         ? "turnserver (coturn) was not found; 'npm test' installs it, or run 'apt-get install coturn'."
