@@ -3,7 +3,10 @@
  * REST credentials coturn accepts and refuses, and a relay that turns the call away.
  */
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
+import { makeLocalCertificate } from '../../scripts/localCertificate.js';
 import { createTurnCredentials } from '../../src/server/turnCredentials.js';
 import type { AppOptions } from '../../src/server/app.js';
 import { startCoturn, type Coturn } from './support/coturn.js';
@@ -18,7 +21,15 @@ import {
   test as base,
   type CallServer,
 } from './support/fixtures.js';
-import { gatherRelayCandidates, selectedPair, watchPeerConnections } from './support/peerConnections.js';
+import {
+  closeRelayLoop,
+  gatherRelayCandidates,
+  relayLoopState,
+  selectedPair,
+  startRelayLoop,
+  watchPeerConnections,
+} from './support/peerConnections.js';
+import { makeTempDir } from '../support/testResources.js';
 
 const SECRET = randomBytes(24).toString('hex');
 const TTL_S = 600;
@@ -153,4 +164,37 @@ test('a resumed seat brings fresh credentials to the peer connection that carrie
     await expectRemoteVideoMoving(alice);
     await expectRemoteVideoMoving(bob);
   });
+});
+
+test('the production coturn configuration relays for the credentials the server makes, and never to loopback peers', async ({
+  browser,
+  coturn,
+}) => {
+  const dir = makeTempDir('coturn-production');
+  const certificate = makeLocalCertificate(dir, ['127.0.0.1']);
+  const file = fileURLToPath(new URL('../../deploy/turnserver.conf', import.meta.url));
+  const production = await startCoturn({ secret: SECRET, config: { file, ...certificate } });
+  const credentialsFor = (relay: Coturn) =>
+    createTurnCredentials({ urls: [relay.url('udp')], secret: SECRET, ttlS: TTL_S }, () => Date.now())('peer-1');
+  try {
+    await withServer({}, async (server) => {
+      const page = await openPerson(browser, `${server.url}/?room=production-relay`);
+
+      // It loaded the file, listens, and takes the server's credentials.
+      expect((await gatherRelayCandidates(page, credentialsFor(production))).relayCandidates).toBeGreaterThan(0);
+
+      // Two peers on this machine reach each other through the test's relay, which allows
+      // loopback peers; the production one refuses to relay to a loopback address.
+      await startRelayLoop(page, credentialsFor(coturn));
+      await expect.poll(() => relayLoopState(page), { timeout: 20_000 }).toEqual(['connected', 'connected']);
+      await closeRelayLoop(page);
+      await startRelayLoop(page, credentialsFor(production));
+      await expect.poll(() => relayLoopState(page), { timeout: 60_000 }).toEqual(['failed', 'failed']);
+      await closeRelayLoop(page);
+    });
+    expect(production.log()).not.toMatch(/CONFIG ERROR|CONFIGURATION ALERT/);
+  } finally {
+    await production.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -20,6 +20,11 @@ export interface CoturnOptions {
   allowLoopbackPeers?: boolean;
   /** Run inside this network's server host, on its address; on 127.0.0.1 otherwise. */
   network?: TestNetwork;
+  /**
+   * A coturn configuration file to run with, and the certificate for its TLS port; the test's
+   * own addresses, ports, files and secret are given after it, so they take the place of its own.
+   */
+  config?: { file: string; cert: string; key: string };
 }
 
 export interface Coturn {
@@ -59,10 +64,14 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
   const dir = makeTempDir('coturn');
   const pidfile = join(dir, 'turnserver.pid');
   const { min, max } = relayPorts();
+  const { config } = options;
+  const tlsArgs = config
+    ? ['-c', config.file, `--tls-listening-port=${await freePort()}`, `--cert=${config.cert}`, `--pkey=${config.key}`]
+    : ['-n', '--no-tls', '--no-dtls'];
   const args = [
-    '-n', `--listening-ip=${listeningIp}`, `--relay-ip=${listeningIp}`, `--listening-port=${port}`,
+    ...tlsArgs, `--listening-ip=${listeningIp}`, `--relay-ip=${listeningIp}`, `--listening-port=${port}`,
     `--min-port=${min}`, `--max-port=${max}`, '--use-auth-secret', `--static-auth-secret=${options.secret}`,
-    '--realm=peer-call.test', '--fingerprint', '--no-tls', '--no-dtls', '--no-cli', '--no-multicast-peers',
+    '--realm=peer-call.test', '--fingerprint', '--no-cli', '--no-multicast-peers',
     ...(options.allowLoopbackPeers ? ['--allow-loopback-peers'] : []),
     '--log-file=stdout', '--simple-log', `--pidfile=${pidfile}`,
     // Its own database in the temp dir, not one in /var/lib that it may not create.

@@ -81,3 +81,28 @@ export function gatherRelayCandidates(page: Page, server: RTCIceServer, timeoutM
     { server, timeoutMs },
   );
 }
+
+type Loop = Window & { relayLoop?: RTCPeerConnection[] };
+
+/**
+ * Two peer connections in the page that try to reach each other through the relay alone (both
+ * on this machine: loopback peers, to the relay). Returns at once; `relayLoopState` tells how
+ * they are doing, `closeRelayLoop` ends them.
+ */
+export function startRelayLoop(page: Page, server: RTCIceServer): Promise<void> {
+  return page.evaluate(async (server) => {
+    const [a, b] = [0, 1].map(() => new RTCPeerConnection({ iceServers: [server], iceTransportPolicy: 'relay' })) as [RTCPeerConnection, RTCPeerConnection];
+    (window as Loop).relayLoop = [a, b];
+    a.addEventListener('icecandidate', ({ candidate }) => void b.addIceCandidate(candidate ?? undefined).catch(() => {}));
+    b.addEventListener('icecandidate', ({ candidate }) => void a.addIceCandidate(candidate ?? undefined).catch(() => {}));
+    a.createDataChannel('probe');
+    await a.setLocalDescription();
+    await b.setRemoteDescription(a.localDescription!);
+    await b.setLocalDescription();
+    await a.setRemoteDescription(b.localDescription!);
+  }, server);
+}
+
+export const relayLoopState = (page: Page) => page.evaluate(() => (window as Loop).relayLoop?.map((pc) => pc.connectionState) ?? []);
+
+export const closeRelayLoop = (page: Page) => page.evaluate(() => (window as Loop).relayLoop?.forEach((pc) => pc.close()));
