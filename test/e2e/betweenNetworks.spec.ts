@@ -43,12 +43,12 @@ interface People {
   sinceBobStarted(): number;
 }
 
-/** Alice on host A waits, Bob on host B joins; the call server runs with `serverSecret`. */
-async function meet(network: TestNetwork, coturn: Coturn, room: string, serverSecret: string, body: (people: People) => Promise<void>) {
-  const server = await startServerProcess(1337, {
-    network,
-    env: { TURN_URLS: `${coturn.url('udp')},${coturn.url('tcp')}`, TURN_SECRET: serverSecret },
-  });
+/** The call server's settings for `coturn`, with `secret` as its TURN_SECRET. */
+const turnEnv = (coturn: Coturn, secret: string) => ({ TURN_URLS: `${coturn.url('udp')},${coturn.url('tcp')}`, TURN_SECRET: secret });
+
+/** Alice on host A waits, Bob on host B joins; the call server runs with `env`. */
+async function meet(network: TestNetwork, room: string, env: Record<string, string>, body: (people: People) => Promise<void>) {
+  const server = await startServerProcess(1337, { network, env });
   const browsers: Browser[] = [];
   try {
     const enter = async (host: 'a' | 'b') => {
@@ -73,7 +73,7 @@ async function meet(network: TestNetwork, coturn: Coturn, room: string, serverSe
 
 test('with no direct route between the two networks, the call goes through the relay by itself', async ({ network, coturn }) => {
   test.setTimeout(90_000);
-  await meet(network, coturn, 'between-networks', SECRET, async ({ alice, bob, sinceBobStarted }) => {
+  await meet(network, 'between-networks', turnEnv(coturn, SECRET), async ({ alice, bob, sinceBobStarted }) => {
     await expectState(alice, CONNECTED, 30_000);
     await expectState(bob, CONNECTED, 30_000);
     console.log(`between networks: second Start → both connected: ${sinceBobStarted()} ms`);
@@ -91,7 +91,7 @@ test('with no direct route between the two networks, the call goes through the r
 
 test('with a wrong TURN secret and no direct route, both pages say the call cannot get through', async ({ network, coturn }) => {
   test.setTimeout(90_000);
-  await meet(network, coturn, 'wrong-secret', 'this-is-not-the-secret-coturn-has', async ({ alice, bob, sinceBobStarted }) => {
+  await meet(network, 'wrong-secret', turnEnv(coturn, 'this-is-not-the-secret-coturn-has'), async ({ alice, bob, sinceBobStarted }) => {
     for (const page of [alice, bob]) {
       await expectState(page, 'unreachable', 45_000);
       await expect(page.getByRole('status')).toContainText('The call cannot get through');
@@ -99,5 +99,16 @@ test('with a wrong TURN secret and no direct route, both pages say the call cann
       await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
     }
     console.log(`wrong secret: second Start → both say the call cannot get through: ${sinceBobStarted()} ms`);
+  });
+});
+
+test('with no relay configured and no direct route, the page says the call cannot get through', async ({ network }) => {
+  test.setTimeout(90_000);
+  await meet(network, 'no-relay', {}, async ({ alice, bob, sinceBobStarted }) => {
+    // Whichever side gives up first leaves; the other then sees them go (and waits) or gives up too.
+    await expectState(bob, 'unreachable', 45_000);
+    await expect(bob.getByRole('status')).toContainText('has no relay (TURN) to carry the call');
+    await expect(alice.locator('body')).toHaveAttribute('data-call-state', /^unreachable$|active\.room\.call\.waiting/, { timeout: 45_000 });
+    console.log(`no relay: second Start → the page says the call cannot get through: ${sinceBobStarted()} ms`);
   });
 });

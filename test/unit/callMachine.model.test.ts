@@ -118,10 +118,12 @@ function checkState(call: RecordedCall, at: string) {
     if (context.remote === null) same(present, [], `${at}: people there while the other person is away`);
     else holds(present.some((peer) => isDeepStrictEqual(peer, context.remote)), `${at}: the other person is there`);
   }
-  // The call cannot get through only for a reason the page can say: a relay that refused it.
+  // The call cannot get through only for a reason the page can say: a relay that refused it, or
+  // a call that never connected at all.
   if (snapshot.matches('unreachable')) {
-    holds(context.relayRefused && context.problem?.startsWith('The call cannot get through') === true, `${at}: why unreachable`);
+    holds((context.relayRefused || !context.connectedOnce) && context.problem?.startsWith('The call cannot get through') === true, `${at}: why unreachable`);
   }
+  if (connected(snapshot)) holds(context.connectedOnce, `${at}: connected once`);
   // A description to start from is handed to the next peer connection at once, never kept.
   same(context.pendingDescription, null, `${at}: pending description`);
   holds(context.rebuilds <= TIMING.maxRebuilds, `${at}: rebuilds (${context.rebuilds}) within TIMING.maxRebuilds`);

@@ -183,11 +183,22 @@ describe('ICE restart', () => {
     expect(call.log.peer.received).toEqual([CONFIGURE(), { type: 'remote.description', description: OFFER }]);
   });
 
-  it.each(['negotiatingAsImpolite', 'connected', 'interrupted'] as const)('peer.failed while %s restarts ICE', (point) => {
+  it.each(['connected', 'interrupted'] as const)('peer.failed while %s restarts ICE', (point) => {
     const call = callIn(point);
     call.send({ type: 'peer.failed' });
     expect(call.state()).toBe(IN_ROOM.restarting);
     expect(call.log.peer.received).toEqual([{ type: 'restartIce' }]);
+  });
+
+  it('peer.failed while negotiating again, on a call that was connected before, restarts ICE', () => {
+    const call = callIn('restarting');
+    call.advance(TIMING.restartTimeout);
+    expect(call.state()).toBe(IN_ROOM.negotiating);
+    call.send({ type: 'peer.failed' });
+    expect(call.state()).toBe(IN_ROOM.restarting);
+    // One to the connection that was rebuilt, one to the rebuilt connection.
+    expect(call.log.peer.received).toEqual([{ type: 'restartIce' }, { type: 'restartIce' }]);
+    expect(call.log.peer.inputs).toHaveLength(2);
   });
 
   it('gives an interrupted connection exactly TIMING.iceGrace to come back by itself', () => {
@@ -311,7 +322,6 @@ describe('refreshing the link to the server when an ICE restart starts', () => {
   // A dead media path often means the network changed, and the old socket may be dead without
   // the browser knowing it: the signaling actor is asked once to open a new one and resume.
   const ways: [string, (call: Call) => void][] = [
-    ['peer.failed while negotiating', (call) => call.send({ type: 'signal.peerJoined', peer: BOB }, { type: 'peer.failed' })],
     ['peer.failed while connected', (call) => call.send({ type: 'signal.peerJoined', peer: BOB }, { type: 'peer.connected' }, { type: 'peer.failed' })],
     [
       'TIMING.iceGrace running out',

@@ -103,10 +103,10 @@ describe('a relay that refuses the call', () => {
     expect(call.state()).toBe(IN_ROOM.waiting);
   });
 
-  it('without a refusal, a connection that gives up is restarted as before', () => {
+  it('without a refusal, a connection that runs out of time is restarted as before', () => {
     const call = callIn('negotiatingAsImpolite');
 
-    call.send({ type: 'peer.failed' });
+    call.advance(TIMING.connectTimeout);
 
     expect(call.state()).toBe(IN_ROOM.restarting);
   });
@@ -115,9 +115,39 @@ describe('a relay that refuses the call', () => {
     const call = relayOnlyCall();
     call.send(REFUSED, { type: 'user.retry' }, { type: 'media.ready' });
     call.send({ type: 'signal.welcome', selfId: ALICE.peer_id, peers: [], iceServers: ICE, iceTransportPolicy: 'all' });
-    call.send({ type: 'signal.peerJoined', peer: BOB }, { type: 'peer.failed' });
+    call.send({ type: 'signal.peerJoined', peer: BOB });
+    call.advance(TIMING.connectTimeout);
 
     expect(call.state()).toBe(IN_ROOM.restarting);
     expect(call.context()).toMatchObject({ relayRefused: false, problem: null });
+  });
+});
+
+describe('a call on which no candidate pair ever works', () => {
+  it('says it cannot get through as soon as the connection fails, with no relay configured', () => {
+    const call = callIn('negotiatingAsImpolite');
+
+    call.send({ type: 'peer.failed' });
+
+    expect(call.state()).toBe('unreachable');
+    expect(status(call).text).toBe(
+      'The call cannot get through: your two networks allow no direct connection, and this call server has no relay (TURN) to carry the call. Tell whoever runs it to set one up (TURN_URLS), or try from another network; then press Try again.',
+    );
+  });
+
+  it('says so too when the relay took the credentials but nothing worked through it', () => {
+    const call = relayOnlyCall();
+
+    call.send({ type: 'peer.failed' });
+
+    expect(call.state()).toBe('unreachable');
+    expect(status(call).text).toContain('not even through the relay');
+  });
+
+  it('counts again with each new person: the next one who cannot connect is told too', () => {
+    const call = callIn('connected');
+    call.send({ type: 'signal.peerLeft', peerId: BOB.peer_id }, { type: 'signal.peerJoined', peer: BOB }, { type: 'peer.failed' });
+
+    expect(call.state()).toBe('unreachable');
   });
 });

@@ -33,6 +33,8 @@ export interface CallContext {
   iceTransportPolicy: IceTransportPolicy;
   /** The relay turned this call away: without a direct path, the call cannot get through. */
   relayRefused: boolean;
+  /** Whether the call with this person has been connected at all (a failure then is no verdict on the networks). */
+  connectedOnce: boolean;
   /** Why the call is in an error state, in words for the person using it. */
   problem: string | null;
   /** Whether the other person has left during this session (changes what "waiting" says). */
@@ -102,10 +104,18 @@ export const callMachine = setup({
     })),
     noteRelayRefused: assign({ relayRefused: true }),
     explainUnreachable: assign({
-      problem: ({ context }) =>
-        context.iceTransportPolicy === 'relay'
-          ? 'The call cannot get through: this call server sends every call through a relay (TURN), and the relay refused it. Tell whoever runs the call server that the relay does not accept its credentials, then press Try again.'
-          : 'The call cannot get through: your two networks allow no direct connection, and the relay (TURN) that would carry the call refused it. Tell whoever runs the call server that the relay does not accept its credentials, or try from another network; then press Try again.',
+      problem: ({ context }) => {
+        if (context.relayRefused && context.iceTransportPolicy === 'relay') {
+          return 'The call cannot get through: this call server sends every call through a relay (TURN), and the relay refused it. Tell whoever runs the call server that the relay does not accept its credentials, then press Try again.';
+        }
+        if (context.relayRefused) {
+          return 'The call cannot get through: your two networks allow no direct connection, and the relay (TURN) that would carry the call refused it. Tell whoever runs the call server that the relay does not accept its credentials, or try from another network; then press Try again.';
+        }
+        const relayed = context.iceServers.some((server) => [server.urls].flat().some((url) => /^turns?:/.test(url)));
+        return relayed
+          ? 'The call cannot get through: no connection between your two networks worked, not even through the relay (TURN). One of the networks may block it (it needs UDP, or TCP to the relay); try from another network, then press Try again.'
+          : 'The call cannot get through: your two networks allow no direct connection, and this call server has no relay (TURN) to carry the call. Tell whoever runs it to set one up (TURN_URLS), or try from another network; then press Try again.';
+      },
     }),
     /** The server forgot us (it restarted): the other person is back under a new id. */
     rebindToFirstPeer: assign({
@@ -147,6 +157,7 @@ export const callMachine = setup({
     canRebuild: ({ context }) => context.rebuilds < TIMING.maxRebuilds,
     relayOnly: ({ context }) => context.iceTransportPolicy === 'relay',
     relayRefused: ({ context }) => context.relayRefused,
+    neverConnected: ({ context }) => !context.connectedOnce,
     remoteGaveUp: ({ context, event }) =>
       context.relayRefused && event.type === 'signal.peerLeft' && context.remote?.peer_id === event.peerId,
   },
@@ -162,6 +173,7 @@ export const callMachine = setup({
     iceServers: [],
     iceTransportPolicy: 'all',
     relayRefused: false,
+    connectedOnce: false,
     problem: null,
     peerLeft: false,
     pendingDescription: null,
@@ -175,7 +187,7 @@ export const callMachine = setup({
       // The camera stays on for as long as the person is in the call.
       invoke: { id: 'camera', src: 'camera' },
       entry: [
-        assign({ problem: null, selfId: null, remote: null, peerLeft: false, pendingDescription: null, rebuilds: 0, relayRefused: false }),
+        assign({ problem: null, selfId: null, remote: null, peerLeft: false, pendingDescription: null, rebuilds: 0, relayRefused: false, connectedOnce: false }),
         'rememberCall',
       ],
       exit: 'hideSelfView',
@@ -280,7 +292,7 @@ export const callMachine = setup({
                     'signal.peerLeft': {
                       guard: 'remoteLeft',
                       target: 'waiting',
-                      actions: assign({ remote: null, peerLeft: true }),
+                      actions: assign({ remote: null, peerLeft: true, connectedOnce: false }),
                     },
                     'signal.welcome': [
                       startOverAsNewcomer,
@@ -353,8 +365,13 @@ export const callMachine = setup({
                         'peer.connected': 'connected',
                         // The other side found the call cannot get through, and gave up first.
                         'signal.peerLeft': { guard: 'remoteGaveUp', target: '#call.unreachable', actions: 'explainUnreachable' },
-                        // Without the relay and without a direct path, restarting cannot help.
-                        'peer.failed': [{ guard: 'relayRefused', target: '#call.unreachable', actions: 'explainUnreachable' }, { target: 'restarting' }],
+                        // Without the relay and without a direct path, restarting cannot help; nor
+                        // when every candidate pair failed on a call that never got through.
+                        'peer.failed': [
+                          { guard: 'relayRefused', target: '#call.unreachable', actions: 'explainUnreachable' },
+                          { guard: 'neverConnected', target: '#call.unreachable', actions: 'explainUnreachable' },
+                          { target: 'restarting' },
+                        ],
                         'peer.relayFailed': [
                           { guard: 'relayOnly', target: '#call.unreachable', actions: ['noteRelayRefused', 'explainUnreachable'] },
                           // A direct path may still work: only when none does is the call stuck.
@@ -366,7 +383,7 @@ export const callMachine = setup({
                       },
                     },
                     connected: {
-                      entry: assign({ rebuilds: 0 }),
+                      entry: assign({ rebuilds: 0, connectedOnce: true }),
                       on: {
                         'peer.disconnected': 'interrupted',
                         'peer.failed': 'restarting',
