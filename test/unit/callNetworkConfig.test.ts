@@ -9,20 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeLocalCertificate } from '../../scripts/localCertificate.js';
-import { ConfigError, loadConfig } from '../../src/server/config.js';
+import { loadConfig } from '../../src/server/config.js';
+import { configError } from './support/configError.js';
 
 const SECRET = 'a-long-shared-secret-0123456789';
 const TURN = { TURN_URLS: 'turn:turn.example.org:3478', TURN_SECRET: SECRET };
-
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
-}
 
 describe('TURN settings', () => {
   it('reads the URLs, the secret and a lifetime of a day by default', () => {

@@ -1,17 +1,7 @@
 /** Start-up configuration: sensible defaults, and a refusal that names the bad setting. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/server/config.js';
-
-/** The ConfigError that loadConfig throws for `env`; fails the test if it throws nothing or something else. */
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
-}
+import { loadConfig } from '../../src/server/config.js';
+import { configError } from './support/configError.js';
 
 describe('loadConfig', () => {
   it('trusts no proxy by default, and the proxies it is told to', () => {
