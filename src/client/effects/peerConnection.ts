@@ -101,8 +101,14 @@ export function createPeerConnectionActor(stage: MediaStage) {
           pc.restartIce();
           return;
         case 'configure':
+          if (pc.signalingState === 'closed') return;
           // New servers serve the next gathering (an ICE restart); the relay in use keeps going.
-          pc.setConfiguration({ ...pc.getConfiguration(), iceServers: command.iceServers, iceTransportPolicy: command.iceTransportPolicy });
+          try {
+            pc.setConfiguration({ ...pc.getConfiguration(), iceServers: command.iceServers, iceTransportPolicy: command.iceTransportPolicy });
+          } catch (error) {
+            // A server list the browser rejects must not end a call that is working.
+            console.warn('Could not take the new ICE servers', error);
+          }
           return;
         case 'remote.candidate':
           pc.addIceCandidate(command.candidate ?? undefined).catch((error: unknown) => {

@@ -157,7 +157,8 @@ export const callMachine = setup({
     canRebuild: ({ context }) => context.rebuilds < TIMING.maxRebuilds,
     relayOnly: ({ context }) => context.iceTransportPolicy === 'relay',
     relayRefused: ({ context }) => context.relayRefused,
-    neverConnected: ({ context }) => !context.connectedOnce,
+    /** Every candidate pair failed: final when the relay refused, or when this call never connected. */
+    noWayThrough: ({ context }) => context.relayRefused || !context.connectedOnce,
     remoteGaveUp: ({ context, event }) =>
       context.relayRefused && event.type === 'signal.peerLeft' && context.remote?.peer_id === event.peerId,
   },
@@ -368,8 +369,7 @@ export const callMachine = setup({
                         // Without the relay and without a direct path, restarting cannot help; nor
                         // when every candidate pair failed on a call that never got through.
                         'peer.failed': [
-                          { guard: 'relayRefused', target: '#call.unreachable', actions: 'explainUnreachable' },
-                          { guard: 'neverConnected', target: '#call.unreachable', actions: 'explainUnreachable' },
+                          { guard: 'noWayThrough', target: '#call.unreachable', actions: 'explainUnreachable' },
                           { target: 'restarting' },
                         ],
                         'peer.relayFailed': [
