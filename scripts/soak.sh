@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 processes_of() {
   local clone="$1" pid
   for pid in $(ls /proc | grep -E '^[0-9]+$'); do
-    tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "INIT_CWD=$clone" && echo "process $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -c1-100)"
+    { tr '\0' '\n' <"/proc/$pid/environ" | grep -qx "INIT_CWD=$clone" && echo "process $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -c1-100)"; } 2>/dev/null
   done
 }
 temp_entries() { ls -A "${TMPDIR:-/tmp}" | grep -v "^$(basename "$work")\$" | sort; }

@@ -42,7 +42,9 @@ export interface AppOptions {
 }
 
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
-  const common = { logger: options.logger ?? false, trustProxy: options.trustProxy ?? false };
+  // On close, connections still open are cut: a browser's pre-opened connection that never sends a
+  // request would otherwise hold the close until Node's header timeout (WebSockets get 1001 first).
+  const common = { logger: options.logger ?? false, trustProxy: options.trustProxy ?? false, forceCloseConnections: true };
   // The https server answers the same requests as the http one; nothing here depends on which.
   const app = (options.tls ? Fastify({ ...common, https: options.tls }) : Fastify(common)) as FastifyInstance;
 

@@ -3,6 +3,7 @@
  * the health check, and shutting down.
  */
 import { once } from 'node:events';
+import { connect as connectTcp } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_GOING_AWAY } from '../../src/shared/limits.js';
@@ -95,5 +96,47 @@ describe('shutdown', () => {
 
     expect((await a.closed).code).toBe(CLOSE_GOING_AWAY);
     expect((await b.closed).code).toBe(CLOSE_GOING_AWAY);
+  });
+
+  it('finishes while a browser holds a pre-opened connection that never sent a request', async () => {
+    const server = await startServer();
+    const idle = connectTcp(Number(new URL(server.origin).port), '127.0.0.1');
+    idle.on('error', () => {});
+    await once(idle, 'connect');
+
+    await closeApp(server.app);
+
+    await once(idle, 'close');
+  });
+
+  it('finishes even while a client reconnects at once, as the page does on 1001', async () => {
+    const server = await startServer();
+    // The close code of every socket that opened (undefined: refused), in order.
+    const closes: Promise<number | undefined>[] = [];
+    let attempts = 0;
+    const connect = () => {
+      if (++attempts > 200) return;
+      const ws = openSocket(server.url);
+      let opened = false;
+      ws.on('open', () => (opened = true));
+      closes.push(
+        new Promise((resolve) =>
+          ws.once('close', (code) => {
+            resolve(opened ? code : undefined);
+            connect();
+          }),
+        ),
+      );
+    };
+    connect();
+    await server.openSockets(1);
+
+    await closeApp(server.app);
+    attempts = 200;
+
+    const codes = await Promise.all(closes);
+    expect(codes[0]).toBe(CLOSE_GOING_AWAY);
+    // A socket accepted while closing is closed as going away too, never cut or left open.
+    expect(codes.filter((code) => code !== undefined && code !== CLOSE_GOING_AWAY)).toEqual([]);
   });
 });
