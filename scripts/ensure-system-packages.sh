@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests need when they are missing: Debian's Chromium, iproute2
-# (`ip`) for the test hosts in network namespaces, coturn for relayed calls, redis-server for
-# several nodes sharing rooms, and haproxy as the load balancer in front of them.
+# (`ip`) for the test hosts in network namespaces, coturn (`turnserver`) for relayed calls, openssl
+# for the certificates of the https tests, redis-server for several nodes sharing rooms, and
+# haproxy as the load balancer in front of them.
 set -euo pipefail
 
 browser="${CHROMIUM_PATH:-/usr/bin/chromium}"
@@ -17,6 +18,7 @@ command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v turnserver >/dev/null 2>&1 || missing+=(coturn)
 command -v "${REDIS_SERVER_PATH:-redis-server}" >/dev/null 2>&1 || missing+=(redis-server)
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

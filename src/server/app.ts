@@ -8,19 +8,26 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { CLOSE_GOING_AWAY, MAX_FRAME_BYTES } from '../shared/limits.js';
 import { DEFAULTS } from './defaults.js';
-import type { IceServerConfig } from '../shared/messages.js';
+import type { IceServerConfig, IceTransportPolicy } from '../shared/messages.js';
 import { echoRoute } from './echo/echoRoute.js';
 import { createSignalingMetrics } from './metrics.js';
 import { createRoomStore } from './roomStoreFactory.js';
 import type { RoomStore } from './roomStore.js';
-import { helmetOptions } from './securityHeaders.js';
+import { helmetOptions, strictTransportSecurity } from './securityHeaders.js';
 import { closeOnSocketError, signaling } from './signaling.js';
+import type { TurnSettings } from './turnCredentials.js';
 
 export interface AppOptions {
   /** Folder of the built client; without it the server serves signaling only. */
   clientDir?: string;
   roomCapacity?: number;
   iceServers?: readonly IceServerConfig[];
+  /** A TURN server sharing a secret with this one: every WELCOME carries fresh credentials for it. */
+  turn?: TurnSettings | null;
+  /** `relay`: every call relayed (default `all`). */
+  iceTransportPolicy?: IceTransportPolicy;
+  /** PEM certificate and key: serve https:// and wss:// instead of plain http. */
+  tls?: { cert: string; key: string } | null;
   heartbeatIntervalMs?: number;
   allowedOrigins?: readonly string[];
   /** How long a dropped peer's seat waits for a resume (PROTOCOL.md, Resume). */
@@ -50,12 +57,15 @@ const STORE_CONNECT_MS = 5_000;
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
   // On close, connections still open are cut: a browser's pre-opened connection that never sends a
   // request would otherwise hold the close until Node's header timeout (WebSockets get 1001 first).
-  const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy ?? false, forceCloseConnections: true });
+  const common = { logger: options.logger ?? false, trustProxy: options.trustProxy ?? false, forceCloseConnections: true };
+  // The https server answers the same requests as the http one; nothing here depends on which.
+  const app = (options.tls ? Fastify({ ...common, https: options.tls }) : Fastify(common)) as FastifyInstance;
   const metrics = createSignalingMetrics();
   const rooms = options.rooms ?? createRoomStore(options, app.log, metrics.store);
 
   // First, so its hooks see every route registered after it (and the /ws route can opt out).
   await app.register(fastifyHelmet, helmetOptions);
+  app.addHook('onSend', strictTransportSecurity);
   await app.register(fastifyWebsocket, {
     options: { maxPayload: MAX_FRAME_BYTES },
     errorHandler: (error, socket, request) => closeOnSocketError(error, socket, request.log),
@@ -70,6 +80,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     rooms,
     metrics,
     iceServers: options.iceServers ?? [],
+    turn: options.turn ?? null,
+    iceTransportPolicy: options.iceTransportPolicy ?? 'all',
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs,
     allowedOrigins: options.allowedOrigins ?? [],
     frameLimits: {

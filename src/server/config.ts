@@ -1,18 +1,25 @@
-import { isIP } from 'node:net';
 /**
  * Server configuration from the environment, checked at start-up: a bad setting stops the
  * server with a sentence that names it, rather than a call that fails later.
  */
+import { isIP } from 'node:net';
 import { Value } from '@sinclair/typebox/value';
-import { IceServers, type IceServerConfig } from '../shared/messages.js';
+import { IceServers, type IceServerConfig, type IceTransportPolicy } from '../shared/messages.js';
 import { DEFAULT_PORT } from '../shared/limits.js';
 import { DEFAULTS } from './defaults.js';
+import { readTlsFiles, type TlsFiles } from './tlsFiles.js';
+import type { TurnSettings } from './turnCredentials.js';
 
 export interface ServerConfig {
   port: number;
   host: string;
   roomCapacity: number;
   iceServers: IceServerConfig[];
+  /** A TURN server sharing TURN_SECRET: credentials are made per peer. */
+  turn: TurnSettings | null;
+  iceTransportPolicy: IceTransportPolicy;
+  /** PEM contents of TLS_CERT and TLS_KEY: the server speaks https:// and wss://. */
+  tls: TlsFiles | null;
   heartbeatIntervalMs: number;
   /** Origins allowed to open the signaling socket besides the page's own. */
   allowedOrigins: string[];
@@ -140,6 +147,64 @@ function redisUrl(env: Env): string | undefined {
   return raw;
 }
 
+// A host name, an IPv4 address or a bracketed IPv6 one; a port; a transport (RFC 7065).
+const TURN_URL = /^turns?:(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:(\d{1,5}))?(\?transport=(udp|tcp))?$/;
+/** coturn accepts any secret, but a short one can be found by trying HMACs of a seen username. */
+const MIN_TURN_SECRET_CHARS = 16;
+
+function turn(env: Env): TurnSettings | null {
+  const rawUrls = env.TURN_URLS?.trim() ?? '';
+  const secret = env.TURN_SECRET?.trim() ?? '';
+  if (!rawUrls && !secret) return null;
+  if (!secret) {
+    throw new ConfigError('TURN_SECRET', 'TURN_URLS is set but TURN_SECRET is not; set TURN_SECRET to the static-auth-secret of your coturn (or unset TURN_URLS).');
+  }
+  if (!rawUrls) {
+    throw new ConfigError('TURN_URLS', 'TURN_SECRET is set but TURN_URLS is not; set TURN_URLS to your TURN server, e.g. turn:turn.example.org:3478 (or unset TURN_SECRET).');
+  }
+  // The secret itself never goes into a message: error messages end up in logs.
+  if (secret.length < MIN_TURN_SECRET_CHARS) {
+    throw new ConfigError('TURN_SECRET', `TURN_SECRET is too short to be safe (at least ${MIN_TURN_SECRET_CHARS} characters); make one with "openssl rand -hex 32" and give the same to coturn.`);
+  }
+  const urls = rawUrls.split(',').map((entry) => {
+    const url = entry.trim();
+    const match = TURN_URL.exec(url);
+    const port = match?.[3] === undefined ? 3478 : Number(match[3]);
+    if (!match || port < 1 || port > 65535) {
+      throw new ConfigError(
+        'TURN_URLS',
+        `TURN_URLS must be a comma-separated list of turn: or turns: URLs like turn:turn.example.org:3478?transport=udp; "${url}" is not one.`,
+      );
+    }
+    return url;
+  });
+  const ttlS = integer(env, 'TURN_TTL_S', DEFAULTS.turnTtlS, 60, 7 * 86_400, 'how long, in seconds, TURN credentials stay valid');
+  return { urls, secret, ttlS };
+}
+
+function iceTransportPolicy(env: Env, turnSettings: TurnSettings | null, servers: IceServerConfig[]): IceTransportPolicy {
+  const raw = env.ICE_TRANSPORT_POLICY?.trim() || 'all';
+  if (raw !== 'all' && raw !== 'relay') {
+    throw new ConfigError('ICE_TRANSPORT_POLICY', `ICE_TRANSPORT_POLICY must be "all" (direct where possible) or "relay" (every call through TURN); got "${raw}".`);
+  }
+  const staticTurn = servers.some((server) => [server.urls].flat().some((url) => /^turns?:/.test(url)));
+  if (raw === 'relay' && !turnSettings && !staticTurn) {
+    throw new ConfigError('ICE_TRANSPORT_POLICY', 'ICE_TRANSPORT_POLICY is "relay" but no TURN server is configured, so no call could connect; set TURN_URLS and TURN_SECRET.');
+  }
+  return raw;
+}
+
+function tls(env: Env): TlsFiles | null {
+  const certPath = env.TLS_CERT?.trim() ?? '';
+  const keyPath = env.TLS_KEY?.trim() ?? '';
+  if (!certPath && !keyPath) return null;
+  if (!certPath) throw new ConfigError('TLS_CERT', 'TLS_KEY is set but TLS_CERT is not; set TLS_CERT to the certificate (PEM file) that goes with the key.');
+  if (!keyPath) throw new ConfigError('TLS_KEY', 'TLS_CERT is set but TLS_KEY is not; set TLS_KEY to the private key (PEM file) of the certificate.');
+  const read = readTlsFiles(certPath, keyPath);
+  if (!read.ok) throw new ConfigError(read.setting, read.message);
+  return read.files;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env): ServerConfig {
@@ -148,11 +213,16 @@ export function loadConfig(env: Env): ServerConfig {
     throw new ConfigError('LOG_LEVEL', `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}".`);
   }
   const host = env.HOST?.trim() || '127.0.0.1';
+  const servers = iceServers(env);
+  const turnSettings = turn(env);
   return {
     port: integer(env, 'PORT', DEFAULT_PORT, 0, 65535, 'the TCP port to listen on'),
     host,
     roomCapacity: integer(env, 'ROOM_CAPACITY', DEFAULTS.roomCapacity, 2, 16, 'the number of people a room holds'),
-    iceServers: iceServers(env),
+    iceServers: servers,
+    turn: turnSettings,
+    iceTransportPolicy: iceTransportPolicy(env, turnSettings, servers),
+    tls: tls(env),
     heartbeatIntervalMs: integer(env, 'HEARTBEAT_INTERVAL_MS', DEFAULTS.heartbeatIntervalMs, 1_000, 600_000, 'how often, in milliseconds, the server pings each socket'),
     allowedOrigins: origins(env),
     resumeGraceMs: integer(env, 'RESUME_GRACE_MS', DEFAULTS.resumeGraceMs, 0, 600_000, "how long, in milliseconds, a dropped peer's seat is kept for it to resume (0: not at all)"),

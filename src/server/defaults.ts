@@ -22,4 +22,11 @@ export const DEFAULTS = {
   echoMaxSeconds: 120,
   /** Each echo call costs this server a share of a core (bench:echo measures it). */
   echoMaxCalls: 4,
+  /**
+   * A day. A browser keeps the credential it allocated its relay with for as long as the peer
+   * connection lives (new ones from a later WELCOME serve only new allocations, after an ICE
+   * restart), so the lifetime must outlast the longest call. What a leaked credential allows
+   * in that day is bounded by coturn's quotas and its denied private ranges.
+   */
+  turnTtlS: 86_400,
 } as const;

@@ -20,6 +20,9 @@ const app = await buildApp({
   clientDir: fileURLToPath(new URL('../client/', import.meta.url)),
   roomCapacity: config.roomCapacity,
   iceServers: config.iceServers,
+  turn: config.turn,
+  iceTransportPolicy: config.iceTransportPolicy,
+  tls: config.tls,
   heartbeatIntervalMs: config.heartbeatIntervalMs,
   allowedOrigins: config.allowedOrigins,
   resumeGraceMs: config.resumeGraceMs,
@@ -58,7 +61,8 @@ try {
   // A wildcard address is not one a browser can open; the machine's own name is.
   const wildcard = config.host === '0.0.0.0' || config.host === '::';
   const host = wildcard ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
-  app.log.info(`Open http://${host}:${port}/ and send its link to the person you want to call.`);
+  const scheme = config.tls ? 'https' : 'http';
+  app.log.info(`Open ${scheme}://${host}:${port}/ and send its link to the person you want to call.`);
 } catch (error) {
   app.log.error({ err: error }, `Cannot listen on ${config.host}:${config.port}`);
   process.exit(1);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { CLOSE_INTERNAL_ERROR, CLOSE_POLICY_VIOLATION, CLOSE_REPLACED, SIGNALING_PATH } from '../shared/limits.js';
-import type { IceServerConfig } from '../shared/messages.js';
+import type { IceServerConfig, IceTransportPolicy } from '../shared/messages.js';
 import { createConnectionCounter } from './connectionCounter.js';
 import { createFrameLimiter, type FrameLimits } from './frameLimiter.js';
 import { startHeartbeat } from './heartbeat.js';
@@ -16,11 +16,16 @@ import { isOriginAllowed } from './origin.js';
 import type { SignalingMetrics } from './metrics.js';
 import type { RoomStore } from './roomStore.js';
 import { createSignalingSession } from './signalingSession.js';
+import { createTurnCredentials, type TurnSettings } from './turnCredentials.js';
 
 export interface SignalingOptions {
   rooms: RoomStore;
   metrics: SignalingMetrics;
+  /** Static ICE servers, handed out as they are. */
   iceServers: readonly IceServerConfig[];
+  /** TURN servers sharing a secret with this server: each WELCOME carries fresh credentials. */
+  turn: TurnSettings | null;
+  iceTransportPolicy: IceTransportPolicy;
   heartbeatIntervalMs: number;
   allowedOrigins: readonly string[];
   frameLimits: FrameLimits;
@@ -43,6 +48,9 @@ export function closeOnSocketError(error: Error, socket: WebSocket, log: Fastify
 export async function signaling(app: FastifyInstance, options: SignalingOptions): Promise<void> {
   const { rooms, metrics } = options;
   const stopHeartbeat = startHeartbeat(() => app.websocketServer.clients, options.heartbeatIntervalMs);
+  const turnCredentials = options.turn ? createTurnCredentials(options.turn, () => Date.now()) : null;
+  const iceServersFor = (peerId: string) =>
+    turnCredentials ? [...options.iceServers, turnCredentials(peerId)] : [...options.iceServers];
   const socketsPerIp = createConnectionCounter(options.maxSocketsPerIp);
   const newRooms = createKeyedBuckets(options.maxNewRoomsPerIp, options.maxNewRoomsPerIp / 60);
   const sessions = new Set<ReturnType<typeof createSignalingSession>>();
@@ -106,7 +114,8 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
       },
       {
         rooms,
-        iceServers: options.iceServers,
+        iceServersFor,
+        iceTransportPolicy: options.iceTransportPolicy,
         newPeerId,
         mayCreateRoom: () => newRooms.take(ip, performance.now()),
         observe: metrics.session,

@@ -7,13 +7,15 @@
  * handled one after the other: each waits for the one before it, and nothing is reordered.
  */
 import type { ErrorCode } from '../shared/errorCodes.js';
-import type { ClientMessage, IceServerConfig, JoinContent, ServerMessage, ServerMessageOf } from '../shared/messages.js';
+import type { ClientMessage, IceServerConfig, IceTransportPolicy, JoinContent, ServerMessage, ServerMessageOf } from '../shared/messages.js';
 import { parseClientMessage } from '../shared/parseClientMessage.js';
 import type { Occupant, PeerInfo, RelayOutcome, RoomStore, Seated, Tenancy } from './roomStore.js';
 
 export interface SessionDeps {
   rooms: RoomStore;
-  iceServers: readonly IceServerConfig[];
+  /** The ICE servers for this peer, asked on every WELCOME: TURN credentials are made per peer and expire. */
+  iceServersFor(peerId: string): IceServerConfig[];
+  iceTransportPolicy: IceTransportPolicy;
   newPeerId(): string;
   /** Asked only when a JOIN would create a room: whether this client may create one more now. */
   mayCreateRoom(): boolean;
@@ -80,7 +82,8 @@ export function createSignalingSession(link: SessionLink, deps: SessionDeps): Si
         peer_id: seat.peerId,
         room: seat.room,
         peers: seated.others.map((other: PeerInfo) => ({ peer_id: other.peerId, name: other.name })),
-        ice_servers: [...deps.iceServers],
+        ice_servers: deps.iceServersFor(seated.tenancy.seat.peerId),
+        ice_transport_policy: deps.iceTransportPolicy,
         resume: token,
       },
     });

@@ -112,6 +112,9 @@ const IceServer = Type.Object({
 
 export const IceServers = Type.Array(IceServer);
 
+/** `relay`: the operator wants every call relayed, so people never learn each other's addresses. */
+export const IceTransportPolicy = Type.Union([Type.Literal('all'), Type.Literal('relay')]);
+
 export const serverMessageSchemas = {
   WELCOME: Type.Object({
     message_type: Type.Literal('WELCOME'),
@@ -120,6 +123,7 @@ export const serverMessageSchemas = {
       room: RoomId,
       peers: Type.Array(PeerInfo),
       ice_servers: IceServers,
+      ice_transport_policy: Type.Optional(IceTransportPolicy),
       resume: Type.String(),
     }),
   }),
@@ -153,3 +157,4 @@ export type ServerMessage = { [K in ServerMessageType]: Static<ServerSchemas[K]>
 export type ServerMessageOf<K extends ServerMessageType> = Static<ServerSchemas[K]>;
 export type PeerInfo = Static<typeof PeerInfo>;
 export type IceServerConfig = Static<typeof IceServer>;
+export type IceTransportPolicy = Static<typeof IceTransportPolicy>;

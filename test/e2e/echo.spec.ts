@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { startCoturn } from './support/coturn.js';
 import { CONNECTED, expect, expectRemoteVideoMoving, expectState, openPerson, startServer, test as base } from './support/fixtures.js';
@@ -96,30 +97,21 @@ test('past the cap of test calls the page says so', async ({ listener }) => {
   }
 });
 
-test('a test call relayed through TURN (coturn) when the browser may only use relays', async ({ listener }) => {
+test('a test call relayed through TURN (coturn) when the operator wants every call relayed', async ({ listener }) => {
   test.setTimeout(90_000);
-  const turn = await startCoturn();
+  const secret = randomBytes(24).toString('hex');
+  const turn = await startCoturn({ secret, allowLoopbackPeers: true });
   let page: Page | undefined;
   try {
-    const server = await startServer({ iceServers: [turn.iceServer] });
+    // As a deployment would run it: TURN_URLS, TURN_SECRET and ICE_TRANSPORT_POLICY=relay.
+    const server = await startServer({ turn: { urls: [turn.url('udp')], secret, ttlS: 3_600 }, iceTransportPolicy: 'relay' });
     try {
-      const context = await listener.newContext();
-      // As a browser whose operator wants every call relayed: only relay candidates on this side.
-      await context.addInitScript(() => {
-        const Native = window.RTCPeerConnection;
-        window.RTCPeerConnection = class extends Native {
-          constructor(config?: RTCConfiguration) {
-            super({ ...config, iceTransportPolicy: 'relay' });
-          }
-        };
-      });
-      page = await context.newPage();
-      await page.goto(`${server.url}/?echo`);
+      page = await openPerson(listener, `${server.url}/?echo`, { startsIdle: false });
       await expectState(page, CONNECTED, 30_000);
       await expectRemoteVideoMoving(page);
       await expect.poll(() => remoteAudioPeak(page!), { timeout: 15_000 }).toBeGreaterThan(0.1);
       const quality = page.getByLabel('Connection quality');
-      await expect(quality).toHaveAttribute('data-path', /^relay\//);
+      await expect(quality).toHaveAttribute('data-path', /^relay\/relay$/);
       await expect(quality).toContainText('relayed');
     } finally {
       await page?.context().close();

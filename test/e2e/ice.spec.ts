@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import {
   CONNECTED,
   WAITING,
@@ -11,6 +11,7 @@ import {
   seenStates,
   test as base,
 } from './support/fixtures.js';
+import { launchInHost } from './support/hostBrowser.js';
 import { startServerProcess } from './support/serverProcess.js';
 import { createTestNetwork, type TestNetwork } from './support/testNetwork.js';
 
@@ -47,15 +48,7 @@ async function withNetworkCall(
   try {
     const origin = server.url;
     const launch = async (host: 'a' | 'b') => {
-      const browser = await chromium.launch({
-        executablePath: network.chromiumIn(host),
-        args: [
-          '--use-fake-device-for-media-stream',
-          '--use-fake-ui-for-media-stream',
-          // The test hosts reach the page over plain http on a private address.
-          `--unsafely-treat-insecure-origin-as-secure=${origin}`,
-        ],
-      });
+      const browser = await launchInHost(network, host, origin);
       browsers.push(browser);
       return browser;
     };

@@ -49,7 +49,7 @@ test('the machine can be explored in simulation, without a camera or a server', 
     await expect(event('user.start')).toBeDisabled();
     await event('media.ready').click();
     await expectCurrent(page, 'joining');
-    await event('signal.welcome (someone there)').click();
+    await event('signal.welcome (someone there, relay only)').click();
     await expectCurrent(page, 'negotiating');
     await expect(page.getByRole('status')).toContainText('Connecting to Bea');
     await event('peer.connected').click();

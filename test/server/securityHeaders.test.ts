@@ -63,8 +63,29 @@ describe('security headers', () => {
       'x-permitted-cross-domain-policies': 'none',
       'x-xss-protection': '0',
     });
-    expect(headers['strict-transport-security']).toMatch(/^max-age=\d+/);
     expect(headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('sends no HSTS over plain http, where browsers must ignore it (RFC 6797)', async () => {
+    const server = await startServer({ clientDir });
+
+    const { headers } = await server.app.inject({ method: 'GET', url: '/' });
+
+    expect(headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('sends HSTS behind a trusted proxy that says the request came over https, and only then', async () => {
+    const behindProxy = await startServer({ clientDir, trustProxy: '127.0.0.1' });
+    const direct = await startServer({ clientDir });
+    const overHttps = { 'x-forwarded-proto': 'https' };
+
+    const proxied = await behindProxy.app.inject({ method: 'GET', url: '/', headers: overHttps, remoteAddress: '127.0.0.1' });
+    const proxiedHttp = await behindProxy.app.inject({ method: 'GET', url: '/', headers: { 'x-forwarded-proto': 'http' }, remoteAddress: '127.0.0.1' });
+    const spoofed = await direct.app.inject({ method: 'GET', url: '/', headers: overHttps, remoteAddress: '192.0.2.9' });
+
+    expect(proxied.headers['strict-transport-security']).toBe('max-age=31536000');
+    expect(proxiedHttp.headers['strict-transport-security']).toBeUndefined();
+    expect(spoofed.headers['strict-transport-security']).toBeUndefined();
   });
 
   it('puts them on the health check too, but leaves the signaling upgrade as it was', async () => {

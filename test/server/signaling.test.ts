@@ -11,7 +11,7 @@ const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } as c
 const candidate = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
 
 describe('JOIN', () => {
-  it('answers WELCOME with a peer id, the room, the ICE servers and a resume token', async () => {
+  it('answers WELCOME with a peer id, the room, the ICE servers and policy, and a resume token', async () => {
     const iceServers = [{ urls: 'stun:stun.example.org:3478' }, { urls: ['turn:turn.example.org'], username: 'u', credential: 'c' }];
     const server = await startServer({ iceServers });
     const a = await server.connect();
@@ -23,6 +23,7 @@ describe('JOIN', () => {
       room: 'room-1',
       peers: [],
       ice_servers: iceServers,
+      ice_transport_policy: 'all',
       resume: expect.any(String),
     });
     expect(welcome.content.peer_id).not.toBe('');

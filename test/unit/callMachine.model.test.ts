@@ -118,6 +118,12 @@ function checkState(call: RecordedCall, at: string) {
     if (context.remote === null) same(present, [], `${at}: people there while the other person is away`);
     else holds(present.some((peer) => isDeepStrictEqual(peer, context.remote)), `${at}: the other person is there`);
   }
+  // The call cannot get through only for a reason the page can say: a relay that refused it, or
+  // a call that never connected at all.
+  if (snapshot.matches('unreachable')) {
+    holds((context.relayRefused || !context.connectedOnce) && context.problem?.startsWith('The call cannot get through') === true, `${at}: why unreachable`);
+  }
+  if (connected(snapshot)) holds(context.connectedOnce, `${at}: connected once`);
   // A description to start from is handed to the next peer connection at once, never kept.
   same(context.pendingDescription, null, `${at}: pending description`);
   holds(context.rebuilds <= TIMING.maxRebuilds, `${at}: rebuilds (${context.rebuilds}) within TIMING.maxRebuilds`);
@@ -144,6 +150,11 @@ function expectedCommands(entries: readonly Entry[], before: CallSnapshot, after
     if (remote !== undefined && event?.type === 'peer.candidate') toSignaling.push({ type: 'send.candidate', to: remote, candidate: event.candidate });
     if (event?.type === 'signal.description') toPeer.push({ type: 'remote.description', description: event.description });
     if (event?.type === 'signal.candidate') toPeer.push({ type: 'remote.candidate', candidate: event.candidate });
+    // A welcome during the call hands its fresh ICE servers to the peer connection that goes on
+    // (a new one, for a newcomer, gets them as input instead).
+    if (entry.kind === 'sent' && event?.type === 'signal.welcome' && inCall(before) && !seatLost(before, event)) {
+      toPeer.push({ type: 'configure', iceServers: event.iceServers, iceTransportPolicy: event.iceTransportPolicy });
+    }
   }
   const welcomeBack = sentEvents(entries).some((event) => event.type === 'signal.welcome') && remote !== undefined;
   // The other person, away during a restart, is back: the restart is asked for again.
@@ -183,7 +194,11 @@ function checkStep(call: RecordedCall, before: CallSnapshot, step: ModelStep, fr
     if (entry.kind === 'start' && entry.effect === 'peer') {
       // A connection rebuilt because the other side started over starts from their offer.
       const initialDescription = event.type === 'peer.rejected' && event.description.type === 'offer' ? event.description : null;
-      same(entry.input, { polite: context.polite, iceServers: context.iceServers, initialDescription }, `${at}: peer-connection input`);
+      same(
+        entry.input,
+        { polite: context.polite, iceServers: context.iceServers, iceTransportPolicy: context.iceTransportPolicy, initialDescription },
+        `${at}: peer-connection input`,
+      );
     }
     // Answers come only from the peer connection (the sample `peer.description` is an offer), and
     // it answers only an offer from the other side: handed to it, or the one it started from.

@@ -14,7 +14,7 @@ describe('starting a call', () => {
     expect(call.state()).toBe('active.capturing');
     expect(call.log.camera.started).toBe(1);
     // Signaling events arriving now (they cannot, but a bug could send them) change nothing.
-    call.send({ type: 'signal.welcome', selfId: 'x', peers: [ALICE], iceServers: [] });
+    call.send({ type: 'signal.welcome', selfId: 'x', peers: [ALICE], iceServers: [], iceTransportPolicy: 'all' });
     call.send({ type: 'signal.peerJoined', peer: ALICE });
     expect(call.state()).toBe('active.capturing');
     expect(call.log.signaling.inputs).toEqual([]);
@@ -51,14 +51,14 @@ describe('roles in the room', () => {
     const call = callIn('negotiatingAsImpolite');
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.context().remote).toEqual(BOB);
-    expect(call.log.peer.inputs).toEqual([{ polite: false, iceServers: ICE, initialDescription: null }]);
+    expect(call.log.peer.inputs).toEqual([{ polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null }]);
   });
 
   it('the later joiner is the polite peer and calls the first person in the room', () => {
     const call = callIn('negotiatingAsPolite');
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.context().remote).toEqual(ALICE);
-    expect(call.log.peer.inputs).toEqual([{ polite: true, iceServers: ICE, initialDescription: null }]);
+    expect(call.log.peer.inputs).toEqual([{ polite: true, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null }]);
   });
 });
 
@@ -150,8 +150,8 @@ describe('the other person leaves', () => {
     call.send({ type: 'signal.peerLeft', peerId: BOB.peer_id }, { type: 'signal.peerJoined', peer: BOB });
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.log.peer.inputs).toEqual([
-      { polite: false, iceServers: ICE, initialDescription: null },
-      { polite: false, iceServers: ICE, initialDescription: null },
+      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null },
+      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null },
     ]);
   });
 

@@ -23,8 +23,11 @@ const welcome = (selfId: string, peers: (typeof BOB)[], iceServers = ICE) => ({
   selfId,
   peers,
   iceServers,
+  iceTransportPolicy: 'all' as const,
 });
 const REFRESH = { type: 'refresh' } as const;
+/** A welcome during the call hands its (fresh) ICE servers to the peer connection that goes on. */
+const CONFIGURE = (iceServers = ICE) => ({ type: 'configure' as const, iceServers, iceTransportPolicy: 'all' as const });
 
 /** How many peer connections were started and stopped, and what the current one was told. */
 const peerLog = (call: Call) => ({
@@ -59,7 +62,7 @@ describe('the link to the server drops and comes back', () => {
     call.send(welcome(ALICE.peer_id, [BOB]));
     expect(call.state()).toBe(IN_ROOM.connected);
     expect(call.context()).toEqual(context);
-    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [] });
+    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [CONFIGURE()] });
     expect(call.log.signaling.sent).toEqual([]);
     expect(call.log.view).not.toContain('hideRemoteVideo');
   });
@@ -72,7 +75,7 @@ describe('the link to the server drops and comes back', () => {
     expect(call.state()).toBe(IN_ROOM.connected);
     expect(call.context()).toEqual(context);
     expect(call.context()).toMatchObject({ selfId: BOB.peer_id, remote: ALICE, polite: true });
-    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [] });
+    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [CONFIGURE()] });
   });
 
   it('after a server restart, rebinds the call to the other person’s new id on the same peer connection', () => {
@@ -80,7 +83,7 @@ describe('the link to the server drops and comes back', () => {
     call.send(welcome('alice-id-2', [BOB_AGAIN]));
     expect(call.state()).toBe(IN_ROOM.connected);
     expect(call.context()).toMatchObject({ selfId: 'alice-id-2', remote: BOB_AGAIN, polite: false, rebuilds: 0 });
-    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [] });
+    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [CONFIGURE()] });
     expect(call.log.view).not.toContain('hideRemoteVideo');
 
     call.send(
@@ -89,7 +92,7 @@ describe('the link to the server drops and comes back', () => {
       { type: 'signal.description', from: BOB_AGAIN.peer_id, description: OFFER },
     );
     expect(call.log.signaling.sent).toEqual([{ type: 'send.candidate', to: BOB_AGAIN.peer_id, candidate: CANDIDATE }]);
-    expect(call.log.peer.received).toEqual([{ type: 'remote.description', description: OFFER }]);
+    expect(call.log.peer.received).toEqual([CONFIGURE(), { type: 'remote.description', description: OFFER }]);
   });
 
   it('a new id for us with the other person not among those there is a server restart, not a lost seat', () => {
@@ -99,7 +102,7 @@ describe('the link to the server drops and comes back', () => {
     call.send(welcome('alice-id-2', [BOB_AGAIN, CAROL], NEW_ICE));
     expect(call.state()).toBe(IN_ROOM.connected);
     expect(call.context()).toMatchObject({ selfId: 'alice-id-2', remote: BOB_AGAIN, polite: false, iceServers: NEW_ICE, rebuilds: 0 });
-    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [] });
+    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [CONFIGURE(NEW_ICE)] });
     expect(call.log.signaling.sent).toEqual([]);
   });
 
@@ -109,7 +112,7 @@ describe('the link to the server drops and comes back', () => {
     expect(call.state()).toBe(IN_ROOM.connected);
     expect(call.context().remote).toBeNull();
     expect(call.context().peerLeft).toBe(false);
-    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [] });
+    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [CONFIGURE()] });
 
     call.send(
       { type: 'peer.description', description: OFFER },
@@ -119,7 +122,7 @@ describe('the link to the server drops and comes back', () => {
       { type: 'signal.peerLeft', peerId: BOB.peer_id },
     );
     expect(call.log.signaling.sent).toEqual([]);
-    expect(call.log.peer.received).toEqual([]);
+    expect(call.log.peer.received).toEqual([CONFIGURE()]);
     expect(call.state()).toBe(IN_ROOM.connected);
   });
 
@@ -130,7 +133,7 @@ describe('the link to the server drops and comes back', () => {
     call.send({ type: 'signal.peerJoined', peer: CAROL });
     expect(call.context().remote).toEqual(BOB_AGAIN);
     expect(call.state()).toBe(IN_ROOM.connected);
-    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [] });
+    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [CONFIGURE()] });
 
     call.send({ type: 'peer.description', description: OFFER });
     expect(call.log.signaling.sent).toEqual([{ type: 'send.description', to: BOB_AGAIN.peer_id, description: OFFER }]);
@@ -144,7 +147,7 @@ describe('the link to the server drops and comes back', () => {
     call.send(welcome('alice-id-2', [BOB]));
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.context()).toMatchObject({ selfId: 'alice-id-2', remote: BOB, polite: true });
-    expect(call.log.peer.inputs).toEqual([{ polite: true, iceServers: ICE, initialDescription: null }]);
+    expect(call.log.peer.inputs).toEqual([{ polite: true, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null }]);
   });
 
   it('while waiting with nobody there, is simply online and waiting again', () => {
@@ -175,16 +178,27 @@ describe('ICE restart', () => {
     expect(call.state()).toBe(IN_ROOM.restarting);
     expect(call.log.peer.received).toEqual([]);
     call.send({ type: 'signal.disconnected' }, welcome(BOB.peer_id, [ALICE]));
-    expect(call.log.peer.received).toEqual([]);
+    expect(call.log.peer.received).toEqual([CONFIGURE()]);
     call.send({ type: 'signal.description', from: ALICE.peer_id, description: OFFER });
-    expect(call.log.peer.received).toEqual([{ type: 'remote.description', description: OFFER }]);
+    expect(call.log.peer.received).toEqual([CONFIGURE(), { type: 'remote.description', description: OFFER }]);
   });
 
-  it.each(['negotiatingAsImpolite', 'connected', 'interrupted'] as const)('peer.failed while %s restarts ICE', (point) => {
+  it.each(['connected', 'interrupted'] as const)('peer.failed while %s restarts ICE', (point) => {
     const call = callIn(point);
     call.send({ type: 'peer.failed' });
     expect(call.state()).toBe(IN_ROOM.restarting);
     expect(call.log.peer.received).toEqual([{ type: 'restartIce' }]);
+  });
+
+  it('peer.failed while negotiating again, on a call that was connected before, restarts ICE', () => {
+    const call = callIn('restarting');
+    call.advance(TIMING.restartTimeout);
+    expect(call.state()).toBe(IN_ROOM.negotiating);
+    call.send({ type: 'peer.failed' });
+    expect(call.state()).toBe(IN_ROOM.restarting);
+    // One to the connection that was rebuilt, one to the rebuilt connection.
+    expect(call.log.peer.received).toEqual([{ type: 'restartIce' }, { type: 'restartIce' }]);
+    expect(call.log.peer.inputs).toHaveLength(2);
   });
 
   it('gives an interrupted connection exactly TIMING.iceGrace to come back by itself', () => {
@@ -221,7 +235,7 @@ describe('ICE restart', () => {
     expect(call.state()).toBe(RECONNECTING.restarting);
     call.send(welcome(ALICE.peer_id, [BOB]));
     expect(call.state()).toBe(IN_ROOM.restarting);
-    expect(call.log.peer.received).toEqual([{ type: 'restartIce' }, { type: 'restartIce' }]);
+    expect(call.log.peer.received).toEqual([{ type: 'restartIce' }, CONFIGURE(), { type: 'restartIce' }]);
   });
 
   it('during a restart, follows the other person to their new id before asking again', () => {
@@ -229,7 +243,7 @@ describe('ICE restart', () => {
     call.send({ type: 'signal.disconnected' }, welcome('alice-id-2', [BOB_AGAIN]));
     expect(call.state()).toBe(IN_ROOM.restarting);
     expect(call.context()).toMatchObject({ selfId: 'alice-id-2', remote: BOB_AGAIN, polite: false, rebuilds: 0 });
-    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [{ type: 'restartIce' }, { type: 'restartIce' }] });
+    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [{ type: 'restartIce' }, CONFIGURE(), { type: 'restartIce' }] });
     call.send({ type: 'peer.description', description: OFFER });
     expect(call.log.signaling.sent).toEqual([REFRESH, { type: 'send.description', to: BOB_AGAIN.peer_id, description: OFFER }]);
   });
@@ -238,7 +252,7 @@ describe('ICE restart', () => {
     const call = callIn('restarting');
     call.send({ type: 'signal.disconnected' }, welcome('alice-id-2', []));
     expect(call.context().remote).toBeNull();
-    expect(call.log.peer.received).toEqual([{ type: 'restartIce' }]);
+    expect(call.log.peer.received).toEqual([{ type: 'restartIce' }, CONFIGURE()]);
   });
 
   it('is connected again when the restart works, with the same peer connection and the timer gone', () => {
@@ -259,8 +273,8 @@ describe('ICE restart', () => {
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.log.peer.stopped).toBe(1);
     expect(call.log.peer.inputs).toEqual([
-      { polite: false, iceServers: ICE, initialDescription: null },
-      { polite: false, iceServers: ICE, initialDescription: null },
+      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null },
+      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null },
     ]);
     expect(call.context()).toMatchObject({ remote: BOB, rebuilds: 1, problem: null });
     expect(call.log.view.at(-1)).toBe('hideRemoteVideo');
@@ -308,7 +322,6 @@ describe('refreshing the link to the server when an ICE restart starts', () => {
   // A dead media path often means the network changed, and the old socket may be dead without
   // the browser knowing it: the signaling actor is asked once to open a new one and resume.
   const ways: [string, (call: Call) => void][] = [
-    ['peer.failed while negotiating', (call) => call.send({ type: 'signal.peerJoined', peer: BOB }, { type: 'peer.failed' })],
     ['peer.failed while connected', (call) => call.send({ type: 'signal.peerJoined', peer: BOB }, { type: 'peer.connected' }, { type: 'peer.failed' })],
     [
       'TIMING.iceGrace running out',
@@ -397,8 +410,8 @@ describe('back with a new seat while the other person kept theirs', () => {
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.log.peer.stopped).toBe(1);
     expect(call.log.peer.inputs).toEqual([
-      { polite: point === 'connectedAsPolite', iceServers: ICE, initialDescription: null },
-      { polite: true, iceServers: NEW_ICE, initialDescription: null },
+      { polite: point === 'connectedAsPolite', iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null },
+      { polite: true, iceServers: NEW_ICE, iceTransportPolicy: 'all', initialDescription: null },
     ]);
     expect(call.context()).toEqual({
       ...before,
@@ -443,7 +456,7 @@ describe('back with a new seat while the other person kept theirs', () => {
     call.send({ type: 'signal.disconnected' }, welcome(NEW_SEAT, [CAROL, BOB], NEW_ICE));
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(peerLog(call)).toEqual({ started: 2, stopped: 1, received: [{ type: 'restartIce' }] });
-    expect(call.log.peer.inputs.at(-1)).toEqual({ polite: true, iceServers: NEW_ICE, initialDescription: null });
+    expect(call.log.peer.inputs.at(-1)).toEqual({ polite: true, iceServers: NEW_ICE, iceTransportPolicy: 'all', initialDescription: null });
     expect(call.context()).toEqual({
       ...before,
       selfId: NEW_SEAT,
@@ -466,7 +479,7 @@ describe('back with a new seat while the other person kept theirs', () => {
     call.send({ type: 'signal.disconnected' }, welcome(NEW_SEAT, [ALICE]));
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(peerLog(call)).toEqual({ started: 2, stopped: 1, received: [] });
-    expect(call.log.peer.inputs.at(-1)).toEqual({ polite: true, iceServers: ICE, initialDescription: null });
+    expect(call.log.peer.inputs.at(-1)).toEqual({ polite: true, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null });
     expect(call.context()).toMatchObject({ selfId: NEW_SEAT, remote: ALICE, polite: true, rebuilds: 0 });
   });
 
@@ -477,7 +490,7 @@ describe('back with a new seat while the other person kept theirs', () => {
     call.send(welcome(ALICE.peer_id, [BOB]));
     expect(call.state()).toBe(IN_ROOM.restarting);
     expect(call.context()).toEqual(context);
-    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [{ type: 'restartIce' }, { type: 'restartIce' }] });
+    expect(peerLog(call)).toEqual({ started: 1, stopped: 0, received: [{ type: 'restartIce' }, CONFIGURE(), { type: 'restartIce' }] });
   });
 
   it('a second welcome for the same new seat is a resume, not another start over', () => {
@@ -498,15 +511,15 @@ describe('the other side starts over (peer.rejected)', () => {
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.log.peer.stopped).toBe(1);
     expect(call.log.peer.inputs).toEqual([
-      { polite: false, iceServers: ICE, initialDescription: null },
-      { polite: false, iceServers: ICE, initialDescription: OFFER },
+      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null },
+      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: OFFER },
     ]);
     // Handed over once: a later rebuild must not start from it again.
     expect(call.context()).toMatchObject({ pendingDescription: null, rebuilds: 1, remote: BOB, problem: null });
     call.advance(TIMING.connectTimeout);
     call.advance(TIMING.restartTimeout);
     expect(call.log.peer.inputs).toHaveLength(3);
-    expect(call.log.peer.inputs.at(-1)).toEqual({ polite: false, iceServers: ICE, initialDescription: null });
+    expect(call.log.peer.inputs.at(-1)).toEqual({ polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null });
   });
 
   it('rebuilds from scratch when what they sent was an answer, keeping the polite role', () => {
@@ -514,8 +527,8 @@ describe('the other side starts over (peer.rejected)', () => {
     call.send({ type: 'peer.rejected', description: ANSWER, detail: 'Answer for another offer.' });
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.log.peer.inputs).toEqual([
-      { polite: true, iceServers: ICE, initialDescription: null },
-      { polite: true, iceServers: ICE, initialDescription: null },
+      { polite: true, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null },
+      { polite: true, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null },
     ]);
     expect(call.log.peer.stopped).toBe(1);
   });
@@ -524,7 +537,7 @@ describe('the other side starts over (peer.rejected)', () => {
     const call = callIn('restarting');
     call.send({ type: 'peer.rejected', description: OFFER, detail: 'Unknown session.' });
     expect(call.state()).toBe(IN_ROOM.negotiating);
-    expect(call.log.peer.inputs.at(-1)).toEqual({ polite: false, iceServers: ICE, initialDescription: OFFER });
+    expect(call.log.peer.inputs.at(-1)).toEqual({ polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: OFFER });
   });
 
   it('fails with the reason after TIMING.maxRebuilds rebuilds in a row', () => {

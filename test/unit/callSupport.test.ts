@@ -12,7 +12,13 @@ describe('serverMessageToEvent', () => {
         message_type: 'WELCOME',
         content: { peer_id: 'me', room: 'r', peers: [ALICE], ice_servers: ICE, resume: 't' },
       }),
-    ).toEqual({ type: 'signal.welcome', selfId: 'me', peers: [ALICE], iceServers: ICE });
+    ).toEqual({ type: 'signal.welcome', selfId: 'me', peers: [ALICE], iceServers: ICE, iceTransportPolicy: 'all' });
+    expect(
+      serverMessageToEvent({
+        message_type: 'WELCOME',
+        content: { peer_id: 'me', room: 'r', peers: [], ice_servers: ICE, ice_transport_policy: 'relay', resume: 't' },
+      }),
+    ).toMatchObject({ type: 'signal.welcome', iceTransportPolicy: 'relay' });
     expect(serverMessageToEvent({ message_type: 'PEER_JOINED', content: BOB })).toEqual({ type: 'signal.peerJoined', peer: BOB });
     expect(serverMessageToEvent({ message_type: 'PEER_LEFT', content: { peer_id: 'x' } })).toEqual({ type: 'signal.peerLeft', peerId: 'x' });
     expect(serverMessageToEvent({ message_type: 'SDP', content: OFFER, from: 'x' })).toEqual({

@@ -1,17 +1,7 @@
 /** Start-up configuration: sensible defaults, and a refusal that names the bad setting. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/server/config.js';
-
-/** The ConfigError that loadConfig throws for `env`; fails the test if it throws nothing or something else. */
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
-}
+import { loadConfig } from '../../src/server/config.js';
+import { configError } from './support/configError.js';
 
 describe('loadConfig', () => {
   it('trusts no proxy by default, and the proxies it is told to', () => {
@@ -26,6 +16,9 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       roomCapacity: 2,
       iceServers: [],
+      turn: null,
+      iceTransportPolicy: 'all',
+      tls: null,
       heartbeatIntervalMs: 10_000,
       allowedOrigins: [],
       resumeGraceMs: 15_000,
@@ -73,6 +66,9 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       roomCapacity: 4,
       iceServers,
+      turn: null,
+      iceTransportPolicy: 'all',
+      tls: null,
       heartbeatIntervalMs: 5000,
       allowedOrigins: ['https://call.example.org', 'http://localhost:5173'],
       resumeGraceMs: 30_000,

@@ -11,8 +11,9 @@ import type { MediaStage } from './mediaStage.js';
 export function createPeerConnectionActor(stage: MediaStage) {
   return fromCallback<PeerCommand, PeerInput>(({ input, sendBack, receive }) => {
     const emit = (event: PeerEvent) => sendBack(event);
-    const pc = new RTCPeerConnection({ iceServers: input.iceServers });
+    const pc = new RTCPeerConnection({ iceServers: input.iceServers, iceTransportPolicy: input.iceTransportPolicy });
     stage.connection = pc;
+    let relayFailureSaid = false;
     let makingOffer = false;
     let ignoreOffer = false;
     let settingRemoteAnswer = false;
@@ -50,6 +51,14 @@ export function createPeerConnectionActor(stage: MediaStage) {
       if (!stream.getTracks().includes(track)) stream.addTrack(track);
       stage.remote = stream;
       emit({ type: 'peer.track' });
+    });
+    // The relay's own refusals (4xx: bad credentials, forbidden, over quota); 7xx are a server
+    // this network cannot reach, common for one interface of many and no verdict on the relay.
+    pc.addEventListener('icecandidateerror', (event) => {
+      const { errorCode, errorText, url } = event as RTCPeerConnectionIceErrorEvent;
+      if (relayFailureSaid || !/^turns?:/.test(url) || errorCode < 400 || errorCode > 499) return;
+      relayFailureSaid = true;
+      emit({ type: 'peer.relayFailed', detail: `${url} answered ${errorCode} ${errorText}` });
     });
     pc.addEventListener('connectionstatechange', () => {
       switch (pc.connectionState) {
@@ -91,6 +100,16 @@ export function createPeerConnectionActor(stage: MediaStage) {
           return;
         case 'restartIce':
           pc.restartIce();
+          return;
+        case 'configure':
+          if (pc.signalingState === 'closed') return;
+          // New servers serve the next gathering (an ICE restart); the relay in use keeps going.
+          try {
+            pc.setConfiguration({ ...pc.getConfiguration(), iceServers: command.iceServers, iceTransportPolicy: command.iceTransportPolicy });
+          } catch (error) {
+            // A server list the browser rejects must not end a call that is working.
+            console.warn('Could not take the new ICE servers', error);
+          }
           return;
         case 'remote.candidate':
           pc.addIceCandidate(command.candidate ?? undefined).catch((error: unknown) => {

@@ -8,7 +8,7 @@
  * drop and come back, and the call with the other person, which goes on peer to peer meanwhile.
  */
 import { assign, enqueueActions, fromCallback, sendTo, setup, type EventObject } from 'xstate';
-import type { IceServerConfig, PeerInfo, SessionDescription } from '../../shared/messages.js';
+import type { IceServerConfig, IceTransportPolicy, PeerInfo, SessionDescription } from '../../shared/messages.js';
 import type {
   CallEvent,
   PeerCommand,
@@ -30,6 +30,11 @@ export interface CallContext {
   remote: PeerInfo | null;
   polite: boolean;
   iceServers: IceServerConfig[];
+  iceTransportPolicy: IceTransportPolicy;
+  /** The relay turned this call away: without a direct path, the call cannot get through. */
+  relayRefused: boolean;
+  /** Whether the call with this person has been connected at all (a failure then is no verdict on the networks). */
+  connectedOnce: boolean;
   /** Why the call is in an error state, in words for the person using it. */
   problem: string | null;
   /** Whether the other person has left during this session (changes what "waiting" says). */
@@ -89,6 +94,28 @@ export const callMachine = setup({
     noteSelfId: assign({
       selfId: ({ context, event }) => (event.type === 'signal.welcome' ? event.selfId : context.selfId),
       iceServers: ({ context, event }) => (event.type === 'signal.welcome' ? event.iceServers : context.iceServers),
+      iceTransportPolicy: ({ context, event }) => (event.type === 'signal.welcome' ? event.iceTransportPolicy : context.iceTransportPolicy),
+    }),
+    /** The running peer connection takes the fresh credentials, so a long call never relays on expired ones. */
+    configurePeer: sendTo('peerConnection', ({ context }) => ({
+      type: 'configure' as const,
+      iceServers: context.iceServers,
+      iceTransportPolicy: context.iceTransportPolicy,
+    })),
+    noteRelayRefused: assign({ relayRefused: true }),
+    explainUnreachable: assign({
+      problem: ({ context }) => {
+        if (context.relayRefused && context.iceTransportPolicy === 'relay') {
+          return 'The call cannot get through: this call server sends every call through a relay (TURN), and the relay refused it. Tell whoever runs the call server that the relay does not accept its credentials, then press Try again.';
+        }
+        if (context.relayRefused) {
+          return 'The call cannot get through: your two networks allow no direct connection, and the relay (TURN) that would carry the call refused it. Tell whoever runs the call server that the relay does not accept its credentials, or try from another network; then press Try again.';
+        }
+        const relayed = context.iceServers.some((server) => [server.urls].flat().some((url) => /^turns?:/.test(url)));
+        return relayed
+          ? 'The call cannot get through: no connection between your two networks worked, not even through the relay (TURN). One of the networks may block it (it needs UDP, or TCP to the relay); try from another network, then press Try again.'
+          : 'The call cannot get through: your two networks allow no direct connection, and this call server has no relay (TURN) to carry the call. Tell whoever runs it to set one up (TURN_URLS), or try from another network; then press Try again.';
+      },
     }),
     /** The server forgot us (it restarted): the other person is back under a new id. */
     rebindToFirstPeer: assign({
@@ -128,6 +155,12 @@ export const callMachine = setup({
     remoteLeft: ({ context, event }) =>
       event.type === 'signal.peerLeft' && context.remote?.peer_id === event.peerId,
     canRebuild: ({ context }) => context.rebuilds < TIMING.maxRebuilds,
+    relayOnly: ({ context }) => context.iceTransportPolicy === 'relay',
+    relayRefused: ({ context }) => context.relayRefused,
+    /** Every candidate pair failed: final when the relay refused, or when this call never connected. */
+    noWayThrough: ({ context }) => context.relayRefused || !context.connectedOnce,
+    remoteGaveUp: ({ context, event }) =>
+      context.relayRefused && event.type === 'signal.peerLeft' && context.remote?.peer_id === event.peerId,
   },
 }).createMachine({
   id: 'call',
@@ -139,6 +172,9 @@ export const callMachine = setup({
     remote: null,
     polite: false,
     iceServers: [],
+    iceTransportPolicy: 'all',
+    relayRefused: false,
+    connectedOnce: false,
     problem: null,
     peerLeft: false,
     pendingDescription: null,
@@ -152,7 +188,7 @@ export const callMachine = setup({
       // The camera stays on for as long as the person is in the call.
       invoke: { id: 'camera', src: 'camera' },
       entry: [
-        assign({ problem: null, selfId: null, remote: null, peerLeft: false, pendingDescription: null, rebuilds: 0 }),
+        assign({ problem: null, selfId: null, remote: null, peerLeft: false, pendingDescription: null, rebuilds: 0, relayRefused: false, connectedOnce: false }),
         'rememberCall',
       ],
       exit: 'hideSelfView',
@@ -208,6 +244,7 @@ export const callMachine = setup({
                         actions: assign({
                           selfId: ({ event }) => event.selfId,
                           iceServers: ({ event }) => event.iceServers,
+                          iceTransportPolicy: ({ event }) => event.iceTransportPolicy,
                           remote: ({ event }) => event.peers[0] ?? null,
                           polite: true,
                         }),
@@ -217,6 +254,7 @@ export const callMachine = setup({
                         actions: assign({
                           selfId: ({ event }) => event.selfId,
                           iceServers: ({ event }) => event.iceServers,
+                          iceTransportPolicy: ({ event }) => event.iceTransportPolicy,
                         }),
                       },
                     ],
@@ -246,6 +284,7 @@ export const callMachine = setup({
                     input: ({ context }) => ({
                       polite: context.polite,
                       iceServers: context.iceServers,
+                      iceTransportPolicy: context.iceTransportPolicy,
                       initialDescription: context.pendingDescription,
                     }),
                   },
@@ -254,16 +293,16 @@ export const callMachine = setup({
                     'signal.peerLeft': {
                       guard: 'remoteLeft',
                       target: 'waiting',
-                      actions: assign({ remote: null, peerLeft: true }),
+                      actions: assign({ remote: null, peerLeft: true, connectedOnce: false }),
                     },
                     'signal.welcome': [
                       startOverAsNewcomer,
                       // A resumed seat: the same call, nothing to change.
-                      { guard: 'remoteStillThere', actions: 'noteSelfId' },
+                      { guard: 'remoteStillThere', actions: ['noteSelfId', 'configurePeer'] },
                       // The media never stopped while the server was away, so the same peer
                       // connection carries on with the other person under their new id.
-                      { guard: 'othersAlreadyThere', actions: ['noteSelfId', 'rebindToFirstPeer'] },
-                      { actions: ['noteSelfId', 'markRemoteAway'] },
+                      { guard: 'othersAlreadyThere', actions: ['noteSelfId', 'configurePeer', 'rebindToFirstPeer'] },
+                      { actions: ['noteSelfId', 'configurePeer', 'markRemoteAway'] },
                     ],
                     'signal.peerJoined': { guard: 'remoteAway', actions: 'rebindToNewcomer' },
                     'signal.description': {
@@ -323,11 +362,28 @@ export const callMachine = setup({
                       // Not on inCall's entry: that runs before the invoke reads its input, so the
                       // new peer connection would never get the description it must start from.
                       entry: assign({ pendingDescription: null }),
-                      on: { 'peer.connected': 'connected', 'peer.failed': 'restarting' },
-                      after: { connectTimeout: 'restarting' },
+                      on: {
+                        'peer.connected': 'connected',
+                        // The other side found the call cannot get through, and gave up first.
+                        'signal.peerLeft': { guard: 'remoteGaveUp', target: '#call.unreachable', actions: 'explainUnreachable' },
+                        // Without the relay and without a direct path, restarting cannot help; nor
+                        // when every candidate pair failed on a call that never got through.
+                        'peer.failed': [
+                          { guard: 'noWayThrough', target: '#call.unreachable', actions: 'explainUnreachable' },
+                          { target: 'restarting' },
+                        ],
+                        'peer.relayFailed': [
+                          { guard: 'relayOnly', target: '#call.unreachable', actions: ['noteRelayRefused', 'explainUnreachable'] },
+                          // A direct path may still work: only when none does is the call stuck.
+                          { actions: 'noteRelayRefused' },
+                        ],
+                      },
+                      after: {
+                        connectTimeout: [{ guard: 'relayRefused', target: '#call.unreachable', actions: 'explainUnreachable' }, { target: 'restarting' }],
+                      },
                     },
                     connected: {
-                      entry: assign({ rebuilds: 0 }),
+                      entry: assign({ rebuilds: 0, connectedOnce: true }),
                       on: {
                         'peer.disconnected': 'interrupted',
                         'peer.failed': 'restarting',
@@ -350,10 +406,10 @@ export const callMachine = setup({
                         // shadow inCall's handlers, so they rebind the other person the same way first.
                         'signal.welcome': [
                           startOverAsNewcomer,
-                          { guard: 'remoteStillThere', actions: ['noteSelfId', 'askForIceRestart'] },
-                          { guard: 'othersAlreadyThere', actions: ['noteSelfId', 'rebindToFirstPeer', 'askForIceRestart'] },
+                          { guard: 'remoteStillThere', actions: ['noteSelfId', 'configurePeer', 'askForIceRestart'] },
+                          { guard: 'othersAlreadyThere', actions: ['noteSelfId', 'configurePeer', 'rebindToFirstPeer', 'askForIceRestart'] },
                           // Nobody to restart with yet: ask when they come back.
-                          { actions: ['noteSelfId', 'markRemoteAway'] },
+                          { actions: ['noteSelfId', 'configurePeer', 'markRemoteAway'] },
                         ],
                         'signal.peerJoined': { guard: 'remoteAway', actions: ['rebindToNewcomer', 'askForIceRestart'] },
                       },
@@ -408,6 +464,10 @@ export const callMachine = setup({
       on: { 'user.retry': 'active' },
     },
     failed: {
+      on: { 'user.retry': 'active' },
+    },
+    // No path between the two people: neither direct nor through the relay.
+    unreachable: {
       on: { 'user.retry': 'active' },
     },
     ended: {

@@ -44,6 +44,7 @@ export function describeCall(snapshot: Snapshot): CallStatus {
   if (snapshot.matches('roomFull')) return problem('This call is full. Ask for a new link, or start a new call.');
   if (snapshot.matches('signalingLost')) return problem('The connection to the call server was lost. Press Try again.');
   if (snapshot.matches('failed')) return problem('The call could not be connected. Press Try again.');
+  if (snapshot.matches('unreachable')) return problem('The call cannot get through between your two networks. Press Try again.');
   if (snapshot.matches('ended')) return { text: 'You left the call. Press Start to join it again.', tone: 'info' };
   return { text: '', tone: 'info' };
 }

@@ -2,7 +2,7 @@
  * Everything that can happen to a call, as events named `domain.verb`. The effects turn what
  * they see (a button, a camera, a socket, a peer connection) into these; the machine decides.
  */
-import type { IceCandidate, IceServerConfig, PeerInfo, SessionDescription } from '../../shared/messages.js';
+import type { IceCandidate, IceServerConfig, IceTransportPolicy, PeerInfo, SessionDescription } from '../../shared/messages.js';
 
 export type UserEvent = { type: 'user.start' } | { type: 'user.hangUp' } | { type: 'user.retry' };
 
@@ -13,7 +13,14 @@ export type MediaEvent =
   | { type: 'media.failed'; detail: string };
 
 export type SignalEvent =
-  | { type: 'signal.welcome'; selfId: string; peers: PeerInfo[]; iceServers: IceServerConfig[] }
+  | {
+      type: 'signal.welcome';
+      selfId: string;
+      peers: PeerInfo[];
+      /** Fresh with every welcome: TURN credentials expire. */
+      iceServers: IceServerConfig[];
+      iceTransportPolicy: IceTransportPolicy;
+    }
   | { type: 'signal.peerJoined'; peer: PeerInfo }
   | { type: 'signal.peerLeft'; peerId: string }
   | { type: 'signal.description'; from: string; description: SessionDescription }
@@ -32,6 +39,8 @@ export type PeerEvent =
   | { type: 'peer.connected' }
   | { type: 'peer.disconnected' }
   | { type: 'peer.failed' }
+  /** The relay (TURN) server turned this connection away, e.g. it refused the credentials. */
+  | { type: 'peer.relayFailed'; detail: string }
   /** A description from the other side could not be applied: they started a new session. */
   | { type: 'peer.rejected'; description: SessionDescription; detail: string };
 
@@ -51,7 +60,9 @@ export type SignalingCommand =
 export type PeerCommand =
   | { type: 'remote.description'; description: SessionDescription }
   | { type: 'remote.candidate'; candidate: IceCandidate | null }
-  | { type: 'restartIce' };
+  | { type: 'restartIce' }
+  /** Fresh ICE servers (new TURN credentials) and policy from a later welcome, for this connection. */
+  | { type: 'configure'; iceServers: IceServerConfig[]; iceTransportPolicy: IceTransportPolicy };
 
 export interface SignalingInput {
   room: string;
@@ -62,6 +73,7 @@ export interface PeerInput {
   /** The polite peer yields on glare (W3C perfect negotiation); it is the later joiner. */
   polite: boolean;
   iceServers: IceServerConfig[];
+  iceTransportPolicy: IceTransportPolicy;
   /** An offer from the other side to start from (when rebuilding after they started over). */
   initialDescription: SessionDescription | null;
 }

@@ -13,6 +13,7 @@ export interface SampleEvent {
 
 const NEWCOMER = { peer_id: 'peer-b', name: 'Bea' };
 const OFFER = { type: 'offer' as const, sdp: 'v=0\r\n(simulated offer)\r\n' };
+const TURN = { urls: 'turn:turn.example.org:3478', username: '1796130000:peer-a', credential: 'c2ltdWxhdGVk' };
 const CANDIDATE = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
 
 export function sampleEvents(context: CallContext): SampleEvent[] {
@@ -25,10 +26,14 @@ export function sampleEvents(context: CallContext): SampleEvent[] {
     { label: 'media.denied', event: { type: 'media.denied', detail: 'Camera and microphone access was blocked (simulated).' } },
     { label: 'media.missing', event: { type: 'media.missing', detail: 'No camera or microphone was found (simulated).' } },
     { label: 'media.failed', event: { type: 'media.failed', detail: 'The camera is busy (simulated).' } },
-    { label: 'signal.welcome (room empty)', event: { type: 'signal.welcome', selfId: 'peer-a', peers: [], iceServers: [] } },
     {
-      label: 'signal.welcome (someone there)',
-      event: { type: 'signal.welcome', selfId: 'peer-a', peers: [NEWCOMER], iceServers: [] },
+      label: 'signal.welcome (room empty)',
+      event: { type: 'signal.welcome', selfId: 'peer-a', peers: [], iceServers: [], iceTransportPolicy: 'all' },
+    },
+    {
+      // A server that relays every call, so that both policies are met on the way into a call.
+      label: 'signal.welcome (someone there, relay only)',
+      event: { type: 'signal.welcome', selfId: 'peer-a', peers: [NEWCOMER], iceServers: [TURN], iceTransportPolicy: 'relay' },
     },
     {
       // Our seat expired while we were away; the other person kept theirs.
@@ -38,6 +43,7 @@ export function sampleEvents(context: CallContext): SampleEvent[] {
         selfId: context.selfId === 'peer-a' ? 'peer-a2' : 'peer-a',
         peers: [context.remote ?? NEWCOMER],
         iceServers: [],
+        iceTransportPolicy: 'all',
       },
     },
     { label: 'signal.peerJoined', event: { type: 'signal.peerJoined', peer: NEWCOMER } },
@@ -54,6 +60,10 @@ export function sampleEvents(context: CallContext): SampleEvent[] {
     { label: 'peer.connected', event: { type: 'peer.connected' } },
     { label: 'peer.disconnected', event: { type: 'peer.disconnected' } },
     { label: 'peer.failed', event: { type: 'peer.failed' } },
+    {
+      label: 'peer.relayFailed',
+      event: { type: 'peer.relayFailed', detail: 'turn:turn.example.org:3478 answered 401 Unauthorized (simulated).' },
+    },
     {
       label: 'peer.rejected',
       event: { type: 'peer.rejected', description: OFFER, detail: 'The other side started a new session (simulated).' },

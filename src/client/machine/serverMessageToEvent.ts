@@ -10,6 +10,8 @@ export function serverMessageToEvent(message: ServerMessage): SignalEvent {
         selfId: message.content.peer_id,
         peers: message.content.peers,
         iceServers: message.content.ice_servers,
+        // PROTOCOL.md: left out means "all".
+        iceTransportPolicy: message.content.ice_transport_policy ?? 'all',
       };
     case 'PEER_JOINED':
       return { type: 'signal.peerJoined', peer: message.content };

@@ -34,7 +34,8 @@ function ownSignalingUrl(app: FastifyInstance): string {
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('The server is not listening on TCP.');
   const host = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
-  return `ws://${isIP(host) === 6 ? `[${host}]` : host}:${address.port}/ws`;
+  const scheme = app.initialConfig.https ? 'wss' : 'ws';
+  return `${scheme}://${isIP(host) === 6 ? `[${host}]` : host}:${address.port}/ws`;
 }
 
 export async function echoRoute(app: FastifyInstance, options: EchoRouteOptions): Promise<void> {

@@ -1,63 +1,131 @@
 /**
- * Debian's coturn for a test: started on a free loopback port with its files in a temp folder of
- * the run, stopped by its pid. Credentials follow the TURN REST scheme (a shared secret).
+ * Debian's coturn for the tests: started on a free port with a secret shared with the call
+ * server (TURN REST credentials), in a temp dir with its pidfile, stopped by its pid (and
+ * recorded, so a killed run's coturn is stopped by the next run). On loopback, or inside a test
+ * network's server host. The command line is TESTING.md's; only `--allow-loopback-peers` is
+ * test-only (for peers on loopback).
  */
-import { createHmac, randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { makeTempDir, spawnTracked } from '../../support/testResources.js';
 import { freePort } from './serverProcess.js';
+import type { TestNetwork } from './testNetwork.js';
+
+export interface CoturnOptions {
+  secret: string;
+  /** Only for peers on loopback; production denies loopback and private peers. */
+  allowLoopbackPeers?: boolean;
+  /** Run inside this network's server host, on its address; on 127.0.0.1 otherwise. */
+  network?: TestNetwork;
+  /**
+   * A coturn configuration file to run with, and the certificate for its TLS port; the test's
+   * own addresses, ports, files and secret are given after it, so they take the place of its own.
+   */
+  config?: { file: string; cert: string; key: string };
+}
 
 export interface Coturn {
-  /** An RTCIceServer with credentials valid for an hour. */
-  iceServer: { urls: string; username: string; credential: string };
+  port: number;
+  /** `turn:<ip>:<port>?transport=<transport>` */
+  url(transport: 'udp' | 'tcp'): string;
+  /** What coturn has logged so far, for a failing test to show. */
+  log(): string;
   stop(): Promise<void>;
 }
 
-const READY = /Total General servers/;
+const STOP_TIMEOUT_MS = 5_000;
+const START_TIMEOUT_MS = 10_000;
 
-export async function startCoturn(): Promise<Coturn> {
+/** Each coturn of a run relays from its own stretch of ports, so two never compete for one. */
+function relayPorts(): { min: number; max: number } {
+  const min = 49_152 + Math.floor(Math.random() * 60) * 200;
+  return { min, max: min + 199 };
+}
+
+async function connectable(host: string, port: number): Promise<boolean> {
+  const socket = connect({ host, port });
+  try {
+    await once(socket, 'connect');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    socket.destroy();
+  }
+}
+
+export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
+  const { network } = options;
+  const listeningIp = network?.serverAddress ?? '127.0.0.1';
   const port = await freePort();
-  const secret = randomBytes(16).toString('hex');
   const dir = makeTempDir('coturn');
+  const pidfile = join(dir, 'turnserver.pid');
+  const { min, max } = relayPorts();
+  const { config } = options;
+  const tlsArgs = config
+    ? ['-c', config.file, `--tls-listening-port=${await freePort()}`, `--cert=${config.cert}`, `--pkey=${config.key}`]
+    : ['-n', '--no-tls', '--no-dtls'];
   const args = [
-    '-n', '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${port}`,
-    // Relay ports just above the listening one: below the ephemeral range, like it.
-    `--min-port=${port + 1}`, `--max-port=${port + 200}`,
-    '--use-auth-secret', `--static-auth-secret=${secret}`, '--realm=peer-call.test',
-    '--fingerprint', '--no-tls', '--no-dtls', '--no-cli', '--no-multicast-peers',
-    // Only because both ends of the test call are on loopback; never in production.
-    '--allow-loopback-peers',
-    '--log-file=stdout', '--simple-log', `--pidfile=${join(dir, 'turnserver.pid')}`, `--userdb=${join(dir, 'turndb')}`,
+    ...tlsArgs, `--listening-ip=${listeningIp}`, `--relay-ip=${listeningIp}`, `--listening-port=${port}`,
+    `--min-port=${min}`, `--max-port=${max}`, '--use-auth-secret', `--static-auth-secret=${options.secret}`,
+    '--realm=peer-call.test', '--fingerprint', '--no-cli', '--no-multicast-peers',
+    ...(options.allowLoopbackPeers ? ['--allow-loopback-peers'] : []),
+    '--log-file=stdout', '--simple-log', `--pidfile=${pidfile}`,
+    // Its own database in the temp dir, not one in /var/lib that it may not create.
+    `--userdb=${join(dir, 'turndb')}`,
   ];
-  const { child, exited } = spawnTracked('turnserver', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const { child, exited } = network ? network.spawnIn('server', 'turnserver', args) : spawnTracked('turnserver', args);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let spawnError: Error | undefined;
+  child.once('error', (error) => (spawnError = error));
+
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(kill);
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    }
     rmSync(dir, { recursive: true, force: true });
   };
 
-  let output = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (READY.test(output)) resolve();
-    });
-    child.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ENOENT' ? new Error("turnserver was not found; install Debian's coturn (npm run test:e2e does it).") : error),
-    );
-    child.once('exit', (code) => reject(new Error(`turnserver exited with code ${code} on start:\n${output.slice(-2_000)}`)));
-  });
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('turnserver did not start within 10 s.')), 10_000).unref());
-  try {
-    await Promise.race([ready, timeout]);
-  } catch (error) {
-    await stop();
-    throw error;
+  // From this machine's namespace a server host cannot be reached: ask inside it instead.
+  const listening = network
+    ? async () => execFileSync('ip', ['netns', 'exec', network.namespaces.server, 'ss', '-Hltn', `sport = :${port}`], { encoding: 'utf8' }).trim() !== ''
+    : () => connectable(listeningIp, port);
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!(await listening())) {
+    const failure = spawnError
+      ? (spawnError as NodeJS.ErrnoException).code === 'ENOENT'
+        ? "turnserver (coturn) was not found; 'npm test' installs it, or run 'apt-get install coturn'."
+        : `turnserver could not be started: ${spawnError.message}`
+      : child.exitCode !== null
+        ? `turnserver exited with code ${child.exitCode} on start:\n${output}`
+        : Date.now() > deadline
+          ? `turnserver did not listen on ${listeningIp}:${port} within ${START_TIMEOUT_MS} ms:\n${output}`
+          : undefined;
+    if (failure) {
+      await stop();
+      throw new Error(failure);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const username = `${Math.floor(Date.now() / 1_000) + 3_600}:echo-test`;
-  const credential = createHmac('sha1', secret).update(username).digest('base64');
-  return { iceServer: { urls: `turn:127.0.0.1:${port}?transport=udp`, username, credential }, stop };
+  // The pidfile names the process the test started (and stops by its pid).
+  const written = Number(readFileSync(pidfile, 'utf8').trim());
+  if (written !== child.pid) {
+    await stop();
+    throw new Error(`turnserver wrote pid ${written} to its pidfile, but the test started pid ${child.pid}.`);
+  }
+
+  return {
+    port,
+    url: (transport) => `turn:${listeningIp}:${port}?transport=${transport}`,
+    log: () => output,
+    stop,
+  };
 }

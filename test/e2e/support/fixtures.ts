@@ -19,7 +19,7 @@ export async function startServer(options: AppOptions = {}, host = '127.0.0.1'):
   await app.listen({ port: 0, host });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('The server has no TCP address.');
-  return { url: `http://${host}:${address.port}`, app };
+  return { url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`, app };
 }
 
 // Every person's browser context is closed when their test ends: a page left open keeps its
@@ -140,4 +140,26 @@ export async function connectedPair(browser: Browser, url: string, room: string)
   await expectRemoteVideoMoving(alice);
   await expectRemoteVideoMoving(bob);
   return { alice, bob };
+}
+
+/**
+ * Both people of a call that cannot get through: whoever's page finds out first says so and
+ * leaves; the other page then says so too, or that the other person left. Neither keeps
+ * connecting. Returns the pages that said it (at least one).
+ */
+export async function expectCannotGetThrough(pages: Page[], says: string): Promise<Page[]> {
+  for (const page of pages) await expectState(page, /^unreachable$|active\.room\.call\.waiting/, 45_000);
+  const told: Page[] = [];
+  for (const page of pages) {
+    if ((await callState(page)) !== 'unreachable') {
+      await expect(page.getByRole('status')).toContainText('The other person left');
+      continue;
+    }
+    told.push(page);
+    await expect(page.getByRole('status')).toContainText(says);
+    await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
+    await expect(page.locator('#self-view')).toBeHidden();
+  }
+  expect(told.length, 'pages that say the call cannot get through').toBeGreaterThan(0);
+  return told;
 }

@@ -116,14 +116,14 @@ export function callIn(point: CallPoint): Call {
   call.send({ type: 'media.ready' });
   if (point === 'joining') return call;
   if (point === 'negotiatingAsPolite' || point === 'connectedAsPolite' || point === 'restartingAsPolite') {
-    call.send({ type: 'signal.welcome', selfId: BOB.peer_id, peers: [ALICE], iceServers: ICE });
+    call.send({ type: 'signal.welcome', selfId: BOB.peer_id, peers: [ALICE], iceServers: ICE, iceTransportPolicy: 'all' });
     if (point === 'negotiatingAsPolite') return call;
     call.send({ type: 'peer.connected' });
     if (point === 'connectedAsPolite') return call;
     call.send({ type: 'peer.failed' });
     return call;
   }
-  call.send({ type: 'signal.welcome', selfId: ALICE.peer_id, peers: [], iceServers: ICE });
+  call.send({ type: 'signal.welcome', selfId: ALICE.peer_id, peers: [], iceServers: ICE, iceTransportPolicy: 'all' });
   if (point === 'waiting') return call;
   call.send({ type: 'signal.peerJoined', peer: BOB });
   if (point === 'negotiatingAsImpolite') return call;

@@ -70,7 +70,7 @@ export const isDelayed = (event: ModelEvent): event is DelayedEvent => DELAYS.ha
 /** The same person back after the server restarted and forgot everyone: a welcome with new ids. */
 const AFTER_SERVER_RESTART: SampleEvent = {
   label: 'signal.welcome (someone there, new ids)',
-  event: { type: 'signal.welcome', selfId: 'peer-a2', peers: [{ peer_id: 'peer-b2', name: 'Bea' }], iceServers: [] },
+  event: { type: 'signal.welcome', selfId: 'peer-a2', peers: [{ peer_id: 'peer-b2', name: 'Bea' }], iceServers: [], iceTransportPolicy: 'all' },
 };
 
 /**
@@ -104,12 +104,12 @@ export const refused = (snapshot: CallSnapshot): SampleEvent[] =>
  * Which snapshots count as one state when looking for paths. The state value alone would find
  * only one side of a call, and the whole context would multiply paths by error texts. What is
  * told apart changes what the machine does next: the role in a call, whether the other person
- * is reachable, and "the other one left" (what waiting says). How many rebuilds are left is
- * told apart only while the other person is known, whether the server is online or coming back
- * (a welcome that gives us a new seat starts the call over without spending a rebuild, so it
- * must be seen to keep a count other than 0): while they are away, one road to the last rebuild
- * is enough to cover what happens there, and counting on every road would double the paths
- * again and again.
+ * is reachable, whether the relay refused the call or it never connected, and "the other one
+ * left" (what waiting says). How many rebuilds are left is told apart only while the other
+ * person is known, whether the server is online or coming back (a welcome that gives us a new
+ * seat starts the call over without spending a rebuild, so it must be seen to keep a count
+ * other than 0): while they are away, one road to the last rebuild is enough to cover what
+ * happens there, and counting on every road would double the paths again and again.
  */
 export function stateKey(snapshot: CallSnapshot): string {
   const state = stateToString(snapshot.value);
@@ -117,7 +117,10 @@ export function stateKey(snapshot: CallSnapshot): string {
   if (snapshot.matches({ active: { room: { call: 'inCall' } } })) {
     const role = context.polite ? 'polite' : 'impolite';
     if (context.remote === null) return `${state} (${role}, remote away)`;
-    return `${state} (${role}, rebuilds ${context.rebuilds})`;
+    // A relay that refused the call, or a call never connected, changes where a failed connection goes.
+    const relay = context.relayRefused ? ', relay refused' : '';
+    const never = context.connectedOnce ? '' : ', never connected';
+    return `${state} (${role}, rebuilds ${context.rebuilds}${relay}${never})`;
   }
   if (snapshot.matches({ active: { room: { call: 'waiting' } } }) && context.peerLeft) return `${state} (after the other left)`;
   return state;
