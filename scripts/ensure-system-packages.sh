@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the browser tests need when they are missing: Debian's Chromium,
-# and iproute2 (`ip`) for the test hosts in network namespaces.
+# iproute2 (`ip`) for the test hosts in network namespaces, and coturn (`turnserver`) for relayed
+# calls and the connection test.
 set -euo pipefail
 
 browser="${CHROMIUM_PATH:-/usr/bin/chromium}"
@@ -13,6 +14,7 @@ if [ ! -x "$browser" ]; then
   missing+=(chromium)
 fi
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v turnserver >/dev/null 2>&1 || missing+=(coturn)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
