@@ -49,6 +49,13 @@ export { expect };
 
 /** A person: a page in a browser context of their own, like a separate browser profile. */
 export async function openPerson(browser: Browser, url: string): Promise<Page> {
+  const page = await openPage(browser, url);
+  await expect(page.locator('body')).toHaveAttribute('data-call-state', 'idle');
+  return page;
+}
+
+/** Any page of the app in a context of its own, watched for faults and closed after the test. */
+export async function openPage(browser: Browser, url: string): Promise<Page> {
   const context = await browser.newContext();
   openContexts.push(context);
   const page = await context.newPage();
@@ -57,7 +64,6 @@ export async function openPerson(browser: Browser, url: string): Promise<Page> {
     if (/Content Security Policy/i.test(message.text())) pageFaults.push(`CSP: ${message.text()}`);
   });
   await page.goto(url);
-  await expect(page.locator('body')).toHaveAttribute('data-call-state', 'idle');
   return page;
 }
 
