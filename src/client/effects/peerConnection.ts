@@ -91,6 +91,11 @@ export function createPeerConnectionActor(stage: MediaStage) {
         case 'restartIce':
           pc.restartIce();
           return;
+        case 'addLocalMedia':
+          // The offerer offers now; the answerer sends them in its answer, or, if it has
+          // answered already, in a renegotiation that adding them starts.
+          if (input.polite || pc.remoteDescription) addLocalTracks();
+          return;
         case 'remote.candidate':
           pc.addIceCandidate(command.candidate ?? undefined).catch((error: unknown) => {
             // Candidates of an offer this side ignored are expected to fail.

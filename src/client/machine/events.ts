@@ -51,7 +51,9 @@ export type SignalingCommand =
 export type PeerCommand =
   | { type: 'remote.description'; description: SessionDescription }
   | { type: 'remote.candidate'; candidate: IceCandidate | null }
-  | { type: 'restartIce' };
+  | { type: 'restartIce' }
+  /** The camera and microphone came on after the peer connection started: send them now. */
+  | { type: 'addLocalMedia' };
 
 export interface SignalingInput {
   room: string;
@@ -64,4 +66,6 @@ export interface PeerInput {
   iceServers: IceServerConfig[];
   /** An offer from the other side to start from (when rebuilding after they started over). */
   initialDescription: SessionDescription | null;
+  /** Whether the local tracks are there to send from the start (else `addLocalMedia` follows). */
+  mediaReady: boolean;
 }
