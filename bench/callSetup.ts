@@ -3,6 +3,8 @@
  * both see each other, each time against a yardstick measured in the same run.
  *
  *   npm run bench               (5 calls per line; BENCH_CALLS=N for more)
+ *   BENCH_COMPARE_CLIENT=/path/to/other/dist/client npm run bench
+ *                               (also times that build of the client, e.g. an earlier commit's)
  *
  * 1. Loopback, no delay: the app against two RTCPeerConnections inside one page (no server,
  *    no signaling), the floor any call on this machine can reach.
@@ -22,9 +24,12 @@ import { KEEP_NAMES_SHIM, timedCall, type CallTimes } from './timedCall.js';
 const CALLS = Math.max(1, Math.min(50, Number(process.env.BENCH_CALLS ?? 5)));
 const RTT_MS = 50;
 const clientDir = fileURLToPath(new URL('../dist/client/', import.meta.url));
+// Another build of the client (e.g. `dist/client` of an earlier commit), timed in the same run
+// on the emulated network, for a before/after figure under the same load.
+const compareDir = process.env.BENCH_COMPARE_CLIENT;
 
-async function startApp(iceServers: IceServerConfig[]): Promise<{ app: FastifyInstance; port: number }> {
-  const app = await buildApp({ clientDir, iceServers });
+async function startApp(iceServers: IceServerConfig[], dir = clientDir): Promise<{ app: FastifyInstance; port: number }> {
+  const app = await buildApp({ clientDir: dir, iceServers });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   return { app, port: typeof address === 'object' && address ? address.port : 0 };
@@ -74,6 +79,7 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 const medians = (calls: CallTimes[]) => ({
+  joined: median(calls.map((c) => c.joined)),
   connected: median(calls.map((c) => c.connected)),
   firstFrame: median(calls.map((c) => c.firstFrame)),
 });
@@ -105,37 +111,34 @@ async function loopbackRun(browser: Browser) {
 
 async function emulatedRun(browser: Browser, title: string, delayMs: number, jitterMs: number) {
   const network = await startEmulatedNetwork({ delayMs, jitterMs });
-  const started = await startApp(network.iceServers);
-  const minimal = await startMinimalServer(network.iceServers).catch(async (error: unknown) => {
-    await started.app.close();
-    throw error;
-  });
+  const closers: (() => Promise<unknown>)[] = [() => network.close()];
   try {
-    const appBase = `http://127.0.0.1:${await network.delayed(started.port)}`;
-    const minimalBase = `http://127.0.0.1:${await network.delayed(minimal.port)}`;
-    const app: CallTimes[] = [];
-    const yardstick: CallTimes[] = [];
-    for (let n = 0; n < CALLS; n += 1) {
-      const room = `bench-${n}-${Date.now()}`;
-      yardstick.push(await timedCall(browser, minimalBase, room, [FORCE_RELAY], expectRelayed));
-      app.push(await timedCall(browser, appBase, room, [FORCE_RELAY], expectRelayed));
+    const minimal = await startMinimalServer(network.iceServers);
+    closers.unshift(() => minimal.close());
+    const pages: { name: string; base: string; calls: CallTimes[] }[] = [
+      { name: 'minimal page', base: `http://127.0.0.1:${await network.delayed(minimal.port)}`, calls: [] },
+    ];
+    for (const [name, dir] of [['peer-call', clientDir], ...(compareDir ? [['compared', compareDir]] : [])] as const) {
+      const started = await startApp(network.iceServers, dir);
+      closers.unshift(() => started.app.close());
+      pages.push({ name, base: `http://127.0.0.1:${await network.delayed(started.port)}`, calls: [] });
     }
-    const ours = medians(app);
-    const theirs = medians(yardstick);
-    const cell = (ms: number) => `${fmt(ms)} (${(ms / RTT_MS).toFixed(1)} RTT)`.padEnd(22);
-    console.log(`\n## ${title} (${CALLS} calls; RTT = ${RTT_MS} ms)`);
-    console.log(`${''.padEnd(14)}${'→ both connected'.padEnd(22)}→ both see video`);
-    console.log(`${'peer-call'.padEnd(14)}${cell(ours.connected)}${cell(ours.firstFrame)}`);
-    console.log(`${'minimal page'.padEnd(14)}${cell(theirs.connected)}${cell(theirs.firstFrame)}`);
-    console.log(
-      `${'ratio'.padEnd(14)}${`${(ours.connected / theirs.connected).toFixed(2)}×`.padEnd(22)}${(ours.firstFrame / theirs.firstFrame).toFixed(2)}×`,
-    );
-    console.log(`each call, peer-call (connected / first frame, ms): ${each(app)}`);
-    console.log(`each call, minimal page:                           ${each(yardstick)}`);
+    // Interleaved, so a slow moment of the machine affects every page alike.
+    for (let n = 0; n < CALLS; n += 1) {
+      for (const page of pages) page.calls.push(await timedCall(browser, page.base, `bench-${n}-${Date.now()}`, [FORCE_RELAY], expectRelayed));
+    }
+    const yardstick = medians(pages[0]!.calls);
+    const cell = (ms: number, key: keyof CallTimes) =>
+      `${fmt(ms)} (${(ms / RTT_MS).toFixed(1)} RTT, ${(ms / yardstick[key]).toFixed(2)}×)`.padEnd(30);
+    console.log(`\n## ${title} (${CALLS} calls; RTT = ${RTT_MS} ms; × = against the minimal page)`);
+    console.log(`${''.padEnd(14)}${'→ server answered'.padEnd(30)}${'→ both connected'.padEnd(30)}→ both see video`);
+    for (const page of pages) {
+      const times = medians(page.calls);
+      console.log(`${page.name.padEnd(14)}${cell(times.joined, 'joined')}${cell(times.connected, 'connected')}${cell(times.firstFrame, 'firstFrame')}`);
+    }
+    for (const page of pages) console.log(`each call, ${page.name} (connected / first frame, ms): ${each(page.calls)}`);
   } finally {
-    await minimal.close();
-    await started.app.close();
-    await network.close();
+    for (const close of closers) await close();
   }
 }
 

@@ -13,21 +13,32 @@ export const TIMEOUT = 30_000;
 
 export interface Timeline {
   start?: number;
+  /** The first message from the server on the page's socket (WELCOME, or the minimal page's "joined"). */
+  joined?: number;
   connected?: number;
   firstFrame?: number;
 }
 
 export interface CallTimes {
+  joined: number;
   connected: number;
   firstFrame: number;
 }
 
-// Runs in each page before its scripts: records when Start is clicked, when the call reaches
-// connected, and when the first remote frame is decoded (the video's first 'resize').
+// Runs in each page before its scripts: records when Start is clicked, when the server first
+// answers, when the call reaches connected, and when the first remote frame is decoded (the
+// video's first 'resize').
 function recordTimeline() {
   const now = () => performance.timeOrigin + performance.now();
   const timeline: Timeline = {};
   (window as unknown as { timeline: Timeline }).timeline = timeline;
+  const NativeSocket = window.WebSocket;
+  window.WebSocket = class extends NativeSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      this.addEventListener('message', () => (timeline.joined ??= now()), { once: true });
+    }
+  };
   document.addEventListener('click', (event) => {
     if ((event.target as Element | null)?.id === 'start') timeline.start ??= now();
   }, true);
@@ -93,6 +104,7 @@ export async function timedCall(
     const [a, b] = [await timeline(alice), await timeline(bob)];
     const start = b.start!;
     return {
+      joined: b.joined! - start,
       connected: Math.max(a.connected!, b.connected!) - start,
       firstFrame: Math.max(a.firstFrame!, b.firstFrame!) - start,
     };

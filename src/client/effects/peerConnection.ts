@@ -11,7 +11,9 @@ import type { MediaStage } from './mediaStage.js';
 export function createPeerConnectionActor(stage: MediaStage) {
   return fromCallback<PeerCommand, PeerInput>(({ input, sendBack, receive }) => {
     const emit = (event: PeerEvent) => sendBack(event);
-    const pc = new RTCPeerConnection({ iceServers: input.iceServers });
+    // Gathering (a TURN allocation takes two round trips) starts now, not at the first local
+    // description: the one who waits has candidates ready when the offer comes.
+    const pc = new RTCPeerConnection({ iceServers: input.iceServers, iceCandidatePoolSize: 1 });
     let makingOffer = false;
     let ignoreOffer = false;
     let settingRemoteAnswer = false;
