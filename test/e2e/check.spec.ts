@@ -98,3 +98,16 @@ test('without a camera the test says what to do, and still checks the network', 
     await browser.close();
   }
 });
+
+test('a call server that cannot be reached gets a cross, and the network checks wait for it', async ({ browser }) => {
+  const server = await startServer();
+  const page = await openPage(browser, `${server.url}/?check`);
+  // A request still under way when the server closes (e.g. the icon) would keep its
+  // keep-alive connection, and the close, waiting for the keep-alive timeout (72 s).
+  await page.waitForLoadState('networkidle');
+  await server.app.close();
+  await runCheck(page);
+  await expectLine(page, 'camera', 'ok', /Your camera works/);
+  await expectLine(page, 'server', 'fail', /Cannot reach the call server at 127\.0\.0\.1:\d+\. Check that you are online/);
+  for (const check of ['host', 'srflx', 'relay', 'relayData']) await expectLine(page, check, 'skip', /Not tested: the call server could not be reached/);
+});

@@ -25,6 +25,7 @@ export async function checkRelay(iceServers: IceServerConfig[], timeoutMs = 15_0
     sender.addEventListener('icecandidate', ({ candidate }) => candidate && void echo.addIceCandidate(candidate).catch(() => {}));
     echo.addEventListener('icecandidate', ({ candidate }) => candidate && void sender.addIceCandidate(candidate).catch(() => {}));
     echo.addEventListener('datachannel', ({ channel }) => {
+      channel.binaryType = 'arraybuffer';
       channel.addEventListener('message', ({ data }) => channel.send(data as ArrayBuffer));
     });
     const channel = sender.createDataChannel('relay-check');
