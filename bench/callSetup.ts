@@ -1,92 +1,42 @@
 /**
- * Call-setup benchmark: how long from the second person's Start until both see each other,
- * against a baseline measured in the same run: two RTCPeerConnections inside one page, with no
- * server and no signaling, the floor that any call on this machine can reach.
+ * Call-setup benchmark: how long from the second person's Start until both are connected and
+ * both see each other, each time against a yardstick measured in the same run.
  *
- *   npm run bench               (5 calls; BENCH_CALLS=N for more)
+ *   npm run bench               (5 calls per line; BENCH_CALLS=N for more)
+ *   BENCH_COMPARE_CLIENT=/path/to/other/dist/client npm run bench
+ *                               (also times that build of the client, e.g. an earlier commit's)
  *
- * Times are taken inside the pages (performance.timeOrigin + now(), one clock for all pages of
- * this machine), so Playwright's own round trips do not count.
+ * 1. Loopback, no delay: the app against two RTCPeerConnections inside one page (no server,
+ *    no signaling), the floor any call on this machine can reach.
+ * 2. An emulated network of 50 ms round-trip time (bench/emulatedNetwork.ts), media relayed by
+ *    coturn over TCP, once steady and once with jitter: the app against a minimal hand-written
+ *    page (bench/minimal/) with its own tiny relay, over the same network.
  */
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/server/app.js';
+import type { IceServerConfig } from '../src/shared/messages.js';
+import { FORCE_RELAY, expectRelayed, startEmulatedNetwork } from './emulatedNetwork.js';
+import { startMinimalServer } from './minimalServer.js';
+import { KEEP_NAMES_SHIM, timedCall, type CallTimes } from './timedCall.js';
 
 const CALLS = Math.max(1, Math.min(50, Number(process.env.BENCH_CALLS ?? 5)));
-const TIMEOUT = 30_000;
+const RTT_MS = 50;
+const clientDir = fileURLToPath(new URL('../dist/client/', import.meta.url));
+// Another build of the client (e.g. `dist/client` of an earlier commit), timed in the same run
+// on the emulated network, for a before/after figure under the same load.
+const compareDir = process.env.BENCH_COMPARE_CLIENT;
 
-interface Timeline {
-  start?: number;
-  connected?: number;
-  firstFrame?: number;
-}
-
-// Runs in each page before its scripts: records when Start is clicked, when the call machine
-// reaches connected, and when the first remote frame is decoded (the video's first 'resize').
-function recordTimeline() {
-  const now = () => performance.timeOrigin + performance.now();
-  const timeline: Timeline = {};
-  (window as unknown as { timeline: Timeline }).timeline = timeline;
-  document.addEventListener('click', (event) => {
-    if ((event.target as Element | null)?.id === 'start') timeline.start ??= now();
-  }, true);
-  document.addEventListener('DOMContentLoaded', () => {
-    new MutationObserver(() => {
-      const states = (document.body.dataset.callState ?? '').split(' ');
-      if (states.includes('active.room.call.inCall.connected')) timeline.connected ??= now();
-    }).observe(document.body, { attributes: true, attributeFilter: ['data-call-state'] });
-    document.getElementById('remote-video')?.addEventListener('resize', (event) => {
-      if ((event.target as HTMLVideoElement).videoWidth > 0) timeline.firstFrame ??= now();
-    });
-  });
-}
-
-// tsx compiles this file with esbuild's keepNames, which wraps functions in __name(); the
-// functions sent into pages need it defined there.
-const KEEP_NAMES_SHIM = { content: 'globalThis.__name = (fn) => fn;' };
-
-async function person(browser: Browser, url: string): Promise<Page> {
-  const context = await browser.newContext();
-  await context.addInitScript(KEEP_NAMES_SHIM);
-  await context.addInitScript(recordTimeline);
-  const page = await context.newPage();
-  await page.goto(url);
-  await page.waitForSelector('body[data-call-state="idle"]', { timeout: TIMEOUT });
-  return page;
-}
-
-const timeline = (page: Page) => page.evaluate(() => (window as unknown as { timeline: Timeline }).timeline);
-
-async function oneCall(browser: Browser, base: string, n: number) {
-  const room = `bench-${n}-${Date.now()}`;
-  const alice = await person(browser, `${base}/?room=${room}`);
-  await alice.click('#start');
-  await alice.waitForFunction(
-    () => (document.body.dataset.callState ?? '').split(' ').includes('active.room.call.waiting'),
-    undefined,
-    { timeout: TIMEOUT },
-  );
-  const bob = await person(browser, `${base}/?room=${room}`);
-  await bob.click('#start');
-  for (const page of [alice, bob]) {
-    await page.waitForFunction(() => {
-      const t = (window as unknown as { timeline: Timeline }).timeline;
-      return t.connected !== undefined && t.firstFrame !== undefined;
-    }, undefined, { timeout: TIMEOUT });
-  }
-  const [a, b] = [await timeline(alice), await timeline(bob)];
-  const start = b.start!;
-  const result = {
-    connected: Math.max(a.connected!, b.connected!) - start,
-    firstFrame: Math.max(a.firstFrame!, b.firstFrame!) - start,
-  };
-  await alice.context().close();
-  await bob.context().close();
-  return result;
+async function startApp(iceServers: IceServerConfig[], dir = clientDir): Promise<{ app: FastifyInstance; port: number }> {
+  const app = await buildApp({ clientDir: dir, iceServers });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  return { app, port: typeof address === 'object' && address ? address.port : 0 };
 }
 
 /** Two peer connections in one page, fake camera, candidates handed over directly. */
-async function baselineCall(browser: Browser, base: string) {
+async function onePageCall(browser: Browser, base: string) {
   const context = await browser.newContext();
   await context.addInitScript(KEEP_NAMES_SHIM);
   const page = await context.newPage();
@@ -128,34 +78,78 @@ const median = (values: number[]) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
+const medians = (calls: CallTimes[]) => ({
+  joined: median(calls.map((c) => c.joined)),
+  connected: median(calls.map((c) => c.connected)),
+  firstFrame: median(calls.map((c) => c.firstFrame)),
+});
+const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+const each = (calls: CallTimes[]) => calls.map((c) => `${c.connected.toFixed(0)}/${c.firstFrame.toFixed(0)}`).join(', ');
 
-const app = await buildApp({ clientDir: fileURLToPath(new URL('../dist/client/', import.meta.url)) });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const address = app.server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+async function loopbackRun(browser: Browser) {
+  const { app, port } = await startApp([]);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const calls: CallTimes[] = [];
+    const baselines: number[] = [];
+    // Interleaved, so a slow moment of the machine affects both sides alike.
+    for (let n = 0; n < CALLS; n += 1) {
+      baselines.push(await onePageCall(browser, base));
+      calls.push(await timedCall(browser, base, `bench-${n}-${Date.now()}`));
+    }
+    const baseline = median(baselines);
+    const { connected, firstFrame } = medians(calls);
+    console.log(`\n## loopback, no delay (${CALLS} calls)`);
+    console.log(`baseline, one page, no server (getUserMedia → first remote frame): median ${fmt(baseline)}`);
+    console.log(`call, second Start → both connected:   median ${fmt(connected)}  (${(connected / baseline).toFixed(2)}× baseline)`);
+    console.log(`call, second Start → both see video:   median ${fmt(firstFrame)}  (${(firstFrame / baseline).toFixed(2)}× baseline)`);
+    console.log(`each call (connected / first frame, ms): ${each(calls)}`);
+  } finally {
+    await app.close();
+  }
+}
+
+async function emulatedRun(browser: Browser, title: string, delayMs: number, jitterMs: number) {
+  const network = await startEmulatedNetwork({ delayMs, jitterMs });
+  const closers: (() => Promise<unknown>)[] = [() => network.close()];
+  try {
+    const minimal = await startMinimalServer(network.iceServers);
+    closers.unshift(() => minimal.close());
+    const pages: { name: string; base: string; calls: CallTimes[] }[] = [
+      { name: 'minimal page', base: `http://127.0.0.1:${await network.delayed(minimal.port)}`, calls: [] },
+    ];
+    for (const [name, dir] of [['peer-call', clientDir], ...(compareDir ? [['compared', compareDir]] : [])] as const) {
+      const started = await startApp(network.iceServers, dir);
+      closers.unshift(() => started.app.close());
+      pages.push({ name, base: `http://127.0.0.1:${await network.delayed(started.port)}`, calls: [] });
+    }
+    // Interleaved, so a slow moment of the machine affects every page alike.
+    for (let n = 0; n < CALLS; n += 1) {
+      for (const page of pages) page.calls.push(await timedCall(browser, page.base, `bench-${n}-${Date.now()}`, [FORCE_RELAY], expectRelayed));
+    }
+    const yardstick = medians(pages[0]!.calls);
+    const cell = (ms: number, key: keyof CallTimes) =>
+      `${fmt(ms)} (${(ms / RTT_MS).toFixed(1)} RTT, ${(ms / yardstick[key]).toFixed(2)}×)`.padEnd(30);
+    console.log(`\n## ${title} (${CALLS} calls; RTT = ${RTT_MS} ms; × = against the minimal page)`);
+    console.log(`${''.padEnd(14)}${'→ server answered'.padEnd(30)}${'→ both connected'.padEnd(30)}→ both see video`);
+    for (const page of pages) {
+      const times = medians(page.calls);
+      console.log(`${page.name.padEnd(14)}${cell(times.joined, 'joined')}${cell(times.connected, 'connected')}${cell(times.firstFrame, 'firstFrame')}`);
+    }
+    for (const page of pages) console.log(`each call, ${page.name} (connected / first frame, ms): ${each(page.calls)}`);
+  } finally {
+    for (const close of closers) await close();
+  }
+}
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection'],
 });
-
 try {
-  const calls: { connected: number; firstFrame: number }[] = [];
-  const baselines: number[] = [];
-  // Interleaved, so a slow moment of the machine affects both sides alike.
-  for (let n = 0; n < CALLS; n += 1) {
-    baselines.push(await baselineCall(browser, base));
-    calls.push(await oneCall(browser, base, n));
-  }
-  const baseline = median(baselines);
-  const connected = median(calls.map((c) => c.connected));
-  const firstFrame = median(calls.map((c) => c.firstFrame));
-  const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
-  console.log(`calls: ${CALLS}`);
-  console.log(`baseline, one page, no server (getUserMedia → first remote frame): median ${fmt(baseline)}`);
-  console.log(`call, second Start → both connected:   median ${fmt(connected)}  (${(connected / baseline).toFixed(2)}× baseline)`);
-  console.log(`call, second Start → both see video:   median ${fmt(firstFrame)}  (${(firstFrame / baseline).toFixed(2)}× baseline)`);
-  console.log(`each call (connected / first frame, ms): ${calls.map((c) => `${c.connected.toFixed(0)}/${c.firstFrame.toFixed(0)}`).join(', ')}`);
+  await loopbackRun(browser);
+  await emulatedRun(browser, '50 ms RTT (25 ms each way), media relayed by coturn over TCP', RTT_MS / 2, 0);
+  await emulatedRun(browser, '50 ms RTT with jitter (20-30 ms each way)', RTT_MS / 2 - 5, 10);
 } finally {
   await browser.close();
-  await app.close();
 }

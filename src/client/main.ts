@@ -1,11 +1,15 @@
-/** Wires the call machine to the page: a real call, or (with `?simulate`) the machine alone. */
+/**
+ * Wires the call machine to the page: a real call, (with `?simulate`) the machine alone, or
+ * (with `?check`) the connection test.
+ */
 import { createActor } from 'xstate';
-import { SIGNALING_PATH } from '../shared/limits.js';
 import { createCameraActor } from './effects/camera.js';
 import { createCallSession } from './effects/callSession.js';
 import type { MediaStage } from './effects/mediaStage.js';
 import { createPeerConnectionActor } from './effects/peerConnection.js';
 import { createSignalingActor } from './effects/signaling.js';
+import { signalingUrl } from './effects/signalingUrl.js';
+import { startCheckPage } from './check/checkPage.js';
 import { callMachine } from './machine/callMachine.js';
 import { createStatechartPanel } from './statechart/statechartPanel.js';
 import { renderSimulationControls, simulatedCallMachine } from './statechart/simulation.js';
@@ -39,12 +43,10 @@ function startCall(): void {
     : roomFromLocation(window.location, window.history);
   const view = createCallView(document, stage, link.url);
   const session = createCallSession(sessionStorageOrNull(), link.room);
-  const signalingUrl = new URL(SIGNALING_PATH, window.location.href);
-  signalingUrl.protocol = signalingUrl.protocol === 'https:' ? 'wss:' : 'ws:';
   const machine = callMachine.provide({
     actors: {
       camera: createCameraActor(stage, navigator.mediaDevices),
-      signaling: createSignalingActor(signalingUrl, session),
+      signaling: createSignalingActor(signalingUrl(window.location), session),
       peerConnection: createPeerConnectionActor(stage),
     },
     actions: {
@@ -87,5 +89,6 @@ function startSimulation(): void {
   call.start();
 }
 
-if (simulate) startSimulation();
+if (mode.has('check')) startCheckPage(document);
+else if (simulate) startSimulation();
 else startCall();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { startCoturn } from './support/coturn.js';
-import { CONNECTED, expect, expectRemoteVideoMoving, expectState, openPerson, startServer, test as base } from './support/fixtures.js';
+import { CONNECTED, expect, expectRemoteVideoMoving, expectState, openPage, openPerson, startServer, test as base } from './support/fixtures.js';
 
 // The audio level is read with Web Audio, which must run without a click in the page.
 const test = base.extend<{ listener: Browser }>({
@@ -67,6 +67,14 @@ test('/?echo shows my own picture and sound coming back, with the round trip and
     rtts.push(Number(await quality.getAttribute('data-rtt-ms')));
   }
   console.log(`echo round trip as shown (ms): ${rtts.join(', ')}`);
+});
+
+test('the connection test leads to a test call', async ({ listener, server }) => {
+  const page = await openPage(listener, `${server.url}/?check`);
+  await page.getByRole('link', { name: /Test call/ }).click();
+  await expect(page).toHaveURL(/\?echo$/);
+  await expectState(page, CONNECTED);
+  await expectRemoteVideoMoving(page);
 });
 
 test('hanging up a test call sends the echo peer away; Start brings a new one', async ({ listener, server }) => {

@@ -52,6 +52,7 @@ function holds(condition: boolean, message: string) {
 
 const inActive = (snapshot: CallSnapshot) => snapshot.matches('active');
 const inRoom = (snapshot: CallSnapshot) => snapshot.matches({ active: 'room' });
+const mediaReady = (snapshot: CallSnapshot) => snapshot.matches({ active: { room: { media: 'ready' } } });
 const inCall = (snapshot: CallSnapshot) => snapshot.matches({ active: { room: { call: 'inCall' } } });
 const restarting = (snapshot: CallSnapshot) => snapshot.matches({ active: { room: { call: { inCall: 'restarting' } } } });
 const connected = (snapshot: CallSnapshot) =>
@@ -92,7 +93,8 @@ function checkState(call: RecordedCall, at: string) {
   same(running(timeline, 'camera'), inActive(snapshot) ? 1 : 0, `${at}: cameras running`);
   same(running(timeline, 'signaling'), inRoom(snapshot) ? 1 : 0, `${at}: signaling actors running`);
   same(running(timeline, 'peer'), inCall(snapshot) ? 1 : 0, `${at}: peer connections running`);
-  same(lastView(timeline, ['showSelfView', 'hideSelfView']) === 'showSelfView', inRoom(snapshot), `${at}: self-view shown`);
+  same(lastView(timeline, ['showSelfView', 'hideSelfView']) === 'showSelfView', mediaReady(snapshot), `${at}: self-view shown`);
+  if (inRoom(snapshot)) same(context.mediaReady, mediaReady(snapshot), `${at}: context.mediaReady`);
   if (!inCall(snapshot)) {
     holds(lastView(timeline, ['showRemoteVideo', 'hideRemoteVideo']) !== 'showRemoteVideo', `${at}: remote video shown outside a call`);
   }
@@ -155,6 +157,8 @@ function expectedCommands(entries: readonly Entry[], before: CallSnapshot, after
     if (entry.kind === 'sent' && event?.type === 'signal.welcome' && inCall(before) && !seatLost(before, event)) {
       toPeer.push({ type: 'configure', iceServers: event.iceServers, iceTransportPolicy: event.iceTransportPolicy });
     }
+    // A call that started before the camera was on gets the tracks when they come.
+    if (entry.kind === 'sent' && event?.type === 'media.ready' && inCall(before)) toPeer.push({ type: 'addLocalMedia' });
   }
   const welcomeBack = sentEvents(entries).some((event) => event.type === 'signal.welcome') && remote !== undefined;
   // The other person, away during a restart, is back: the restart is asked for again.
@@ -183,10 +187,10 @@ function checkStep(call: RecordedCall, before: CallSnapshot, step: ModelStep, fr
 
   fresh.forEach((entry, offset) => {
     const index = from + offset;
-    if (entry.kind === 'start' && entry.effect !== 'camera') {
-      const camera = sinceStart(timeline, 'camera', index);
-      const mediaReady = camera.some((earlier) => earlier.kind === 'sent' && earlier.event.type === 'media.ready');
-      same(mediaReady, true, `${at}: ${entry.effect} started before media.ready`);
+    // The socket opens (and joins) as the camera starts, not after it: one step starts both.
+    if (entry.kind === 'start' && entry.effect === 'signaling') {
+      const cameraStarted = fresh.slice(0, offset).some((earlier) => earlier.kind === 'start' && earlier.effect === 'camera');
+      same(cameraStarted, true, `${at}: signaling started with the camera`);
     }
     if (entry.kind === 'start' && entry.effect === 'signaling') {
       same(entry.input, { room: INPUT.room, name: INPUT.name }, `${at}: signaling input`);
@@ -196,7 +200,7 @@ function checkStep(call: RecordedCall, before: CallSnapshot, step: ModelStep, fr
       const initialDescription = event.type === 'peer.rejected' && event.description.type === 'offer' ? event.description : null;
       same(
         entry.input,
-        { polite: context.polite, iceServers: context.iceServers, iceTransportPolicy: context.iceTransportPolicy, initialDescription },
+        { polite: context.polite, iceServers: context.iceServers, iceTransportPolicy: context.iceTransportPolicy, initialDescription, mediaReady: context.mediaReady },
         `${at}: peer-connection input`,
       );
     }
@@ -221,7 +225,8 @@ function checkStep(call: RecordedCall, before: CallSnapshot, step: ModelStep, fr
     const offers = toSignaling.flatMap((command) =>
       command.type === 'send.description' && command.description.type === 'offer' ? [command.to] : [],
     );
-    const expectedOffers = event.type === 'signal.welcome' ? [context.remote?.peer_id] : [];
+    // Without media yet there is nothing to offer: the offer goes out on media.ready instead.
+    const expectedOffers = event.type === 'signal.welcome' && context.mediaReady ? [context.remote?.peer_id] : [];
     same(offers, expectedOffers, `${at}: offers sent on entering the call`);
     same(context.polite, event.type === 'signal.welcome', `${at}: polite on entering the call`);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALICE, ANSWER, BOB, CANDIDATE, ICE, IN_ROOM, OFFER, callIn, startCall } from './support/callHarness.js';
+import { ALICE, ANSWER, BOB, CAPTURING, CANDIDATE, ICE, IN_ROOM, OFFER, callIn, startCall } from './support/callHarness.js';
 
 describe('starting a call', () => {
   it('waits in idle and touches nothing until the person presses Start', () => {
@@ -9,24 +9,36 @@ describe('starting a call', () => {
     expect(call.log.signaling.inputs).toEqual([]);
   });
 
-  it('asks for the camera first, and neither joins the room nor opens a peer connection before media', () => {
-    const call = callIn('capturing');
-    expect(call.state()).toBe('active.capturing');
-    expect(call.log.camera.started).toBe(1);
-    // Signaling events arriving now (they cannot, but a bug could send them) change nothing.
-    call.send({ type: 'signal.welcome', selfId: 'x', peers: [ALICE], iceServers: [], iceTransportPolicy: 'all' });
-    call.send({ type: 'signal.peerJoined', peer: ALICE });
-    expect(call.state()).toBe('active.capturing');
-    expect(call.log.signaling.inputs).toEqual([]);
-    expect(call.log.peer.inputs).toEqual([]);
-  });
-
-  it('shows the self-view and joins the room named by the link once media is ready', () => {
+  it('asks for the camera and joins the room at once, without waiting for the camera', () => {
     const call = startCall({ room: 'team-sync', name: 'Ann' });
-    call.send({ type: 'user.start' }, { type: 'media.ready' });
+    call.send({ type: 'user.start' });
+    expect(call.state()).toBe(CAPTURING);
+    expect(call.log.camera.started).toBe(1);
+    expect(call.log.signaling.inputs).toEqual([{ room: 'team-sync', name: 'Ann' }]);
+    expect(call.log.view).toEqual([]);
+    call.send({ type: 'media.ready' });
     expect(call.state()).toBe(IN_ROOM.joining);
     expect(call.log.view).toEqual(['showSelfView']);
-    expect(call.log.signaling.inputs).toEqual([{ room: 'team-sync', name: 'Ann' }]);
+  });
+
+  it('a call that starts before the camera is on opens its peer connection, and hands it the media when it comes', () => {
+    const call = startCall();
+    call.send({ type: 'user.start' }, { type: 'signal.welcome', selfId: BOB.peer_id, peers: [ALICE], iceServers: ICE, iceTransportPolicy: 'all' });
+    expect(call.state()).toBe('active.room.media.capturing active.room.call.inCall.negotiating active.room.server.online');
+    expect(call.log.peer.inputs).toEqual([{ polite: true, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: false }]);
+    call.send({ type: 'media.ready' });
+    expect(call.state()).toBe(IN_ROOM.negotiating);
+    expect(call.log.peer.received).toEqual([{ type: 'addLocalMedia' }]);
+    expect(call.log.view).toEqual(['showSelfView']);
+  });
+
+  it('a camera that fails while the room is joined leaves the room and says why', () => {
+    const call = startCall();
+    call.send({ type: 'user.start' }, { type: 'signal.welcome', selfId: ALICE.peer_id, peers: [], iceServers: ICE, iceTransportPolicy: 'all' });
+    call.send({ type: 'media.denied', detail: 'Blocked.' });
+    expect(call.state()).toBe('mediaError.denied');
+    expect(call.log.signaling.stopped).toBe(1);
+    expect(call.log.camera.stopped).toBe(1);
   });
 
   it('a repeated Start neither asks for a second camera nor opens a second peer connection', () => {
@@ -51,14 +63,14 @@ describe('roles in the room', () => {
     const call = callIn('negotiatingAsImpolite');
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.context().remote).toEqual(BOB);
-    expect(call.log.peer.inputs).toEqual([{ polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null }]);
+    expect(call.log.peer.inputs).toEqual([{ polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true }]);
   });
 
   it('the later joiner is the polite peer and calls the first person in the room', () => {
     const call = callIn('negotiatingAsPolite');
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.context().remote).toEqual(ALICE);
-    expect(call.log.peer.inputs).toEqual([{ polite: true, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null }]);
+    expect(call.log.peer.inputs).toEqual([{ polite: true, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true }]);
   });
 });
 
@@ -150,8 +162,8 @@ describe('the other person leaves', () => {
     call.send({ type: 'signal.peerLeft', peerId: BOB.peer_id }, { type: 'signal.peerJoined', peer: BOB });
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.log.peer.inputs).toEqual([
-      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null },
-      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null },
+      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true },
+      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true },
     ]);
   });
 
@@ -190,7 +202,7 @@ describe('hanging up', () => {
   it('can start again after hanging up', () => {
     const call = callIn('connected');
     call.send({ type: 'user.hangUp' }, { type: 'user.start' });
-    expect(call.state()).toBe('active.capturing');
+    expect(call.state()).toBe(CAPTURING);
     expect(call.log.camera.started).toBe(2);
     expect(call.context().problem).toBeNull();
   });
@@ -210,16 +222,17 @@ describe('ways out, each with a way back', () => {
     ['media.denied', 'mediaError.denied'],
     ['media.missing', 'mediaError.missing'],
     ['media.failed', 'mediaError.failed'],
-  ] as const)('%s leads to %s with the reason, and no room is joined', (type, state) => {
+  ] as const)('%s leads to %s with the reason, and the room is left', (type, state) => {
     const call = callIn('capturing');
     call.send({ type, detail: `because ${type}` });
     expect(call.state()).toBe(state);
     expect(call.context().problem).toBe(`because ${type}`);
     expect(call.log.camera.stopped).toBe(1);
-    expect(call.log.signaling.inputs).toEqual([]);
+    expect(call.log.signaling.stopped).toBe(1);
     call.send({ type: 'user.retry' });
-    expect(call.state()).toBe('active.capturing');
+    expect(call.state()).toBe(CAPTURING);
     expect(call.log.camera.started).toBe(2);
+    expect(call.log.signaling.inputs).toHaveLength(2);
     expect(call.context().problem).toBeNull();
   });
 
@@ -232,7 +245,7 @@ describe('ways out, each with a way back', () => {
     expect(call.log.signaling.stopped).toBe(1);
     expect(call.log.session).toEqual(['rememberCall', 'forgetCall']);
     call.send({ type: 'user.retry' });
-    expect(call.state()).toBe('active.capturing');
+    expect(call.state()).toBe(CAPTURING);
     expect(call.log.session).toEqual(['rememberCall', 'forgetCall', 'rememberCall']);
   });
 
@@ -244,7 +257,7 @@ describe('ways out, each with a way back', () => {
     expect(call.log.camera.stopped).toBe(1);
     expect(call.log.peer.stopped).toBe(call.log.peer.inputs.length);
     call.send({ type: 'user.retry' });
-    expect(call.state()).toBe('active.capturing');
+    expect(call.state()).toBe(CAPTURING);
   });
 
   it('other server errors do not end the call', () => {

@@ -13,9 +13,9 @@ const CAROL = { peer_id: 'carol-id', name: 'Carol' };
 /** What a welcome after a reconnect may bring besides new ids: other ICE servers. */
 const NEW_ICE = [{ urls: 'turn:turn.example.test:3478', username: 'u', credential: 'c' }];
 const RECONNECTING = {
-  connected: 'active.room.call.inCall.connected active.room.server.reconnecting',
-  waiting: 'active.room.call.waiting active.room.server.reconnecting',
-  restarting: 'active.room.call.inCall.restarting active.room.server.reconnecting',
+  connected: 'active.room.media.ready active.room.call.inCall.connected active.room.server.reconnecting',
+  waiting: 'active.room.media.ready active.room.call.waiting active.room.server.reconnecting',
+  restarting: 'active.room.media.ready active.room.call.inCall.restarting active.room.server.reconnecting',
 } as const;
 
 const welcome = (selfId: string, peers: (typeof BOB)[], iceServers = ICE) => ({
@@ -147,7 +147,7 @@ describe('the link to the server drops and comes back', () => {
     call.send(welcome('alice-id-2', [BOB]));
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.context()).toMatchObject({ selfId: 'alice-id-2', remote: BOB, polite: true });
-    expect(call.log.peer.inputs).toEqual([{ polite: true, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null }]);
+    expect(call.log.peer.inputs).toEqual([{ polite: true, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true }]);
   });
 
   it('while waiting with nobody there, is simply online and waiting again', () => {
@@ -273,8 +273,8 @@ describe('ICE restart', () => {
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.log.peer.stopped).toBe(1);
     expect(call.log.peer.inputs).toEqual([
-      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null },
-      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null },
+      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true },
+      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true },
     ]);
     expect(call.context()).toMatchObject({ remote: BOB, rebuilds: 1, problem: null });
     expect(call.log.view.at(-1)).toBe('hideRemoteVideo');
@@ -410,8 +410,8 @@ describe('back with a new seat while the other person kept theirs', () => {
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.log.peer.stopped).toBe(1);
     expect(call.log.peer.inputs).toEqual([
-      { polite: point === 'connectedAsPolite', iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null },
-      { polite: true, iceServers: NEW_ICE, iceTransportPolicy: 'all', initialDescription: null },
+      { polite: point === 'connectedAsPolite', iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true },
+      { polite: true, iceServers: NEW_ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true },
     ]);
     expect(call.context()).toEqual({
       ...before,
@@ -456,7 +456,7 @@ describe('back with a new seat while the other person kept theirs', () => {
     call.send({ type: 'signal.disconnected' }, welcome(NEW_SEAT, [CAROL, BOB], NEW_ICE));
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(peerLog(call)).toEqual({ started: 2, stopped: 1, received: [{ type: 'restartIce' }] });
-    expect(call.log.peer.inputs.at(-1)).toEqual({ polite: true, iceServers: NEW_ICE, iceTransportPolicy: 'all', initialDescription: null });
+    expect(call.log.peer.inputs.at(-1)).toEqual({ polite: true, iceServers: NEW_ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true });
     expect(call.context()).toEqual({
       ...before,
       selfId: NEW_SEAT,
@@ -479,7 +479,7 @@ describe('back with a new seat while the other person kept theirs', () => {
     call.send({ type: 'signal.disconnected' }, welcome(NEW_SEAT, [ALICE]));
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(peerLog(call)).toEqual({ started: 2, stopped: 1, received: [] });
-    expect(call.log.peer.inputs.at(-1)).toEqual({ polite: true, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null });
+    expect(call.log.peer.inputs.at(-1)).toEqual({ polite: true, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true });
     expect(call.context()).toMatchObject({ selfId: NEW_SEAT, remote: ALICE, polite: true, rebuilds: 0 });
   });
 
@@ -511,15 +511,15 @@ describe('the other side starts over (peer.rejected)', () => {
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.log.peer.stopped).toBe(1);
     expect(call.log.peer.inputs).toEqual([
-      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null },
-      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: OFFER },
+      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true },
+      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: OFFER, mediaReady: true },
     ]);
     // Handed over once: a later rebuild must not start from it again.
     expect(call.context()).toMatchObject({ pendingDescription: null, rebuilds: 1, remote: BOB, problem: null });
     call.advance(TIMING.connectTimeout);
     call.advance(TIMING.restartTimeout);
     expect(call.log.peer.inputs).toHaveLength(3);
-    expect(call.log.peer.inputs.at(-1)).toEqual({ polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null });
+    expect(call.log.peer.inputs.at(-1)).toEqual({ polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true });
   });
 
   it('rebuilds from scratch when what they sent was an answer, keeping the polite role', () => {
@@ -527,8 +527,8 @@ describe('the other side starts over (peer.rejected)', () => {
     call.send({ type: 'peer.rejected', description: ANSWER, detail: 'Answer for another offer.' });
     expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.log.peer.inputs).toEqual([
-      { polite: true, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null },
-      { polite: true, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null },
+      { polite: true, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true },
+      { polite: true, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true },
     ]);
     expect(call.log.peer.stopped).toBe(1);
   });
@@ -537,7 +537,7 @@ describe('the other side starts over (peer.rejected)', () => {
     const call = callIn('restarting');
     call.send({ type: 'peer.rejected', description: OFFER, detail: 'Unknown session.' });
     expect(call.state()).toBe(IN_ROOM.negotiating);
-    expect(call.log.peer.inputs.at(-1)).toEqual({ polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: OFFER });
+    expect(call.log.peer.inputs.at(-1)).toEqual({ polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: OFFER, mediaReady: true });
   });
 
   it('fails with the reason after TIMING.maxRebuilds rebuilds in a row', () => {

@@ -27,7 +27,7 @@ describe('ICE servers and policy from the server', () => {
     const call = relayOnlyCall();
 
     expect(call.state()).toBe(IN_ROOM.negotiating);
-    expect(call.log.peer.inputs).toEqual([{ polite: true, iceServers: TURN_1, iceTransportPolicy: 'relay', initialDescription: null }]);
+    expect(call.log.peer.inputs).toEqual([{ polite: true, iceServers: TURN_1, iceTransportPolicy: 'relay', initialDescription: null, mediaReady: true }]);
   });
 
   it('a later welcome (a resume) hands the fresh credentials to the same peer connection', () => {

@@ -60,7 +60,7 @@ describe('stateToString', () => {
     expect(stateToString({ active: { room: { call: { inCall: 'restarting' }, server: 'reconnecting' } } })).toBe(
       'active.room.call.inCall.restarting active.room.server.reconnecting',
     );
-    expect(callIn('connected').state()).toBe('active.room.call.inCall.connected active.room.server.online');
+    expect(callIn('connected').state()).toBe('active.room.media.ready active.room.call.inCall.connected active.room.server.online');
   });
 });
 

@@ -11,7 +11,9 @@ import type { MediaStage } from './mediaStage.js';
 export function createPeerConnectionActor(stage: MediaStage) {
   return fromCallback<PeerCommand, PeerInput>(({ input, sendBack, receive }) => {
     const emit = (event: PeerEvent) => sendBack(event);
-    const pc = new RTCPeerConnection({ iceServers: input.iceServers, iceTransportPolicy: input.iceTransportPolicy });
+    // Gathering (a TURN allocation takes two round trips) starts now, not at the first local
+    // description: the one who waits has candidates ready when the offer comes.
+    const pc = new RTCPeerConnection({ iceServers: input.iceServers, iceTransportPolicy: input.iceTransportPolicy, iceCandidatePoolSize: 1 });
     stage.connection = pc;
     let relayFailureSaid = false;
     let makingOffer = false;
@@ -110,6 +112,11 @@ export function createPeerConnectionActor(stage: MediaStage) {
             // A server list the browser rejects must not end a call that is working.
             console.warn('Could not take the new ICE servers', error);
           }
+          return;
+        case 'addLocalMedia':
+          // The offerer offers now; the answerer sends them in its answer, or, if it has
+          // answered already, in a renegotiation that adding them starts.
+          if (input.polite || pc.remoteDescription) addLocalTracks();
           return;
         case 'remote.candidate':
           pc.addIceCandidate(command.candidate ?? undefined).catch((error: unknown) => {

@@ -4,8 +4,10 @@
  * when the state that invoked it is left. So leaving `active` by any way out turns the camera
  * off, leaves the room and closes the peer connection, and every transition runs in Node.
  *
- * In the room two things go on at once (parallel regions): the link to the server, which may
- * drop and come back, and the call with the other person, which goes on peer to peer meanwhile.
+ * In the room three things go on at once (parallel regions): the camera starting, the link to
+ * the server, which may drop and come back, and the call with the other person, which goes on
+ * peer to peer meanwhile. So the socket opens and joins while the camera starts, and a call
+ * that begins before the camera is on takes its tracks when they come.
  */
 import { assign, enqueueActions, fromCallback, sendTo, setup, type EventObject } from 'xstate';
 import type { IceServerConfig, IceTransportPolicy, PeerInfo, SessionDescription } from '../../shared/messages.js';
@@ -39,6 +41,8 @@ export interface CallContext {
   problem: string | null;
   /** Whether the other person has left during this session (changes what "waiting" says). */
   peerLeft: boolean;
+  /** Whether the camera and microphone are on, so a new peer connection can send them at once. */
+  mediaReady: boolean;
   /** A description from the other side that the next peer connection must start from. */
   pendingDescription: SessionDescription | null;
   /** Peer connections rebuilt since the call was last connected; too many and the call has failed. */
@@ -177,6 +181,7 @@ export const callMachine = setup({
     connectedOnce: false,
     problem: null,
     peerLeft: false,
+    mediaReady: false,
     pendingDescription: null,
     rebuilds: 0,
   }),
@@ -188,30 +193,13 @@ export const callMachine = setup({
       // The camera stays on for as long as the person is in the call.
       invoke: { id: 'camera', src: 'camera' },
       entry: [
-        assign({ problem: null, selfId: null, remote: null, peerLeft: false, pendingDescription: null, rebuilds: 0, relayRefused: false, connectedOnce: false }),
+        assign({ problem: null, selfId: null, remote: null, peerLeft: false, mediaReady: false, pendingDescription: null, rebuilds: 0, relayRefused: false, connectedOnce: false }),
         'rememberCall',
       ],
       exit: 'hideSelfView',
       on: { 'user.hangUp': { target: '#call.ended', actions: 'forgetCall' } },
-      initial: 'capturing',
+      initial: 'room',
       states: {
-        capturing: {
-          on: {
-            'media.ready': { target: 'room', actions: 'showSelfView' },
-            'media.denied': {
-              target: '#call.mediaError.denied',
-              actions: assign({ problem: ({ event }) => event.detail }),
-            },
-            'media.missing': {
-              target: '#call.mediaError.missing',
-              actions: assign({ problem: ({ event }) => event.detail }),
-            },
-            'media.failed': {
-              target: '#call.mediaError.failed',
-              actions: assign({ problem: ({ event }) => event.detail }),
-            },
-          },
-        },
         room: {
           type: 'parallel',
           invoke: {
@@ -231,6 +219,30 @@ export const callMachine = setup({
             },
           },
           states: {
+            // The camera starts while the socket opens and joins: neither waits for the other.
+            media: {
+              initial: 'capturing',
+              states: {
+                capturing: {
+                  on: {
+                    'media.ready': { target: 'ready', actions: ['showSelfView', assign({ mediaReady: true })] },
+                    'media.denied': {
+                      target: '#call.mediaError.denied',
+                      actions: assign({ problem: ({ event }) => event.detail }),
+                    },
+                    'media.missing': {
+                      target: '#call.mediaError.missing',
+                      actions: assign({ problem: ({ event }) => event.detail }),
+                    },
+                    'media.failed': {
+                      target: '#call.mediaError.failed',
+                      actions: assign({ problem: ({ event }) => event.detail }),
+                    },
+                  },
+                },
+                ready: {},
+              },
+            },
             call: {
               initial: 'joining',
               states: {
@@ -286,6 +298,7 @@ export const callMachine = setup({
                       iceServers: context.iceServers,
                       iceTransportPolicy: context.iceTransportPolicy,
                       initialDescription: context.pendingDescription,
+                      mediaReady: context.mediaReady,
                     }),
                   },
                   exit: 'hideRemoteVideo',
@@ -336,6 +349,8 @@ export const callMachine = setup({
                       })),
                     },
                     'peer.track': { actions: 'showRemoteVideo' },
+                    // The call started before the camera: its tracks join the connection now.
+                    'media.ready': { actions: sendTo('peerConnection', { type: 'addLocalMedia' }) },
                     // The other side started over (a reload, a rebuilt connection): so do we,
                     // from the description it sent.
                     'peer.rejected': [

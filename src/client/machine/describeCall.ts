@@ -32,7 +32,7 @@ export function describeCall(snapshot: Snapshot): CallStatus {
   const problem = (fallback: string): CallStatus => ({ text: context.problem ?? fallback, tone: 'error' });
 
   if (snapshot.matches('idle')) return { text: 'Press Start to turn on your camera and join the call.', tone: 'info' };
-  if (snapshot.matches({ active: 'capturing' })) return { text: 'Turning on your camera and microphone…', tone: 'info' };
+  if (snapshot.matches({ active: { room: { media: 'capturing' } } })) return { text: 'Turning on your camera and microphone…', tone: 'info' };
   if (snapshot.matches({ active: 'room' })) {
     const call = describeCallRegion(snapshot);
     if (!snapshot.matches({ active: { room: { server: 'reconnecting' } } })) return call;

@@ -62,7 +62,9 @@ export type PeerCommand =
   | { type: 'remote.candidate'; candidate: IceCandidate | null }
   | { type: 'restartIce' }
   /** Fresh ICE servers (new TURN credentials) and policy from a later welcome, for this connection. */
-  | { type: 'configure'; iceServers: IceServerConfig[]; iceTransportPolicy: IceTransportPolicy };
+  | { type: 'configure'; iceServers: IceServerConfig[]; iceTransportPolicy: IceTransportPolicy }
+  /** The camera and microphone came on after the peer connection started: send them now. */
+  | { type: 'addLocalMedia' };
 
 export interface SignalingInput {
   room: string;
@@ -76,4 +78,6 @@ export interface PeerInput {
   iceTransportPolicy: IceTransportPolicy;
   /** An offer from the other side to start from (when rebuilding after they started over). */
   initialDescription: SessionDescription | null;
+  /** Whether the local tracks are there to send from the start (else `addLocalMedia` follows). */
+  mediaReady: boolean;
 }

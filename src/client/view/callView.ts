@@ -8,12 +8,7 @@ import { describeCall } from '../machine/describeCall.js';
 import { stateToString } from '../machine/stateToString.js';
 import type { MediaStage } from '../effects/mediaStage.js';
 import type { UserEvent } from '../machine/events.js';
-
-function element<T extends HTMLElement>(root: Document, id: string, type: new () => T): T {
-  const found = root.getElementById(id);
-  if (!(found instanceof type)) throw new Error(`The page is missing #${id}.`);
-  return found;
-}
+import { element } from './element.js';
 
 /** `link` is the room's shareable address; null in a simulation, where there is no room. */
 export function createCallView(root: Document, stage: MediaStage, link: string | null) {

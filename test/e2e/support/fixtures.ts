@@ -59,6 +59,13 @@ export { expect };
  * that starts by itself (a test call) is not waited for in `idle`.
  */
 export async function openPerson(browser: Browser, url: string, { startsIdle = true } = {}): Promise<Page> {
+  const page = await openPage(browser, url);
+  if (startsIdle) await expect(page.locator('body')).toHaveAttribute('data-call-state', 'idle');
+  return page;
+}
+
+/** Any page of the app in a context of its own, watched for faults and closed after the test. */
+export async function openPage(browser: Browser, url: string): Promise<Page> {
   const context = await browser.newContext();
   openContexts.push(context);
   const page = await context.newPage();
@@ -67,7 +74,6 @@ export async function openPerson(browser: Browser, url: string, { startsIdle = t
     if (/Content Security Policy/i.test(message.text())) pageFaults.push(`CSP: ${message.text()}`);
   });
   await page.goto(url);
-  if (startsIdle) await expect(page.locator('body')).toHaveAttribute('data-call-state', 'idle');
   return page;
 }
 

@@ -84,13 +84,16 @@ export const CANDIDATE = { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ ho
 
 /** The state strings the tests expect, one leaf per region of the room. */
 export const IN_ROOM = {
-  joining: 'active.room.call.joining active.room.server.connecting',
-  waiting: 'active.room.call.waiting active.room.server.online',
-  negotiating: 'active.room.call.inCall.negotiating active.room.server.online',
-  connected: 'active.room.call.inCall.connected active.room.server.online',
-  interrupted: 'active.room.call.inCall.interrupted active.room.server.online',
-  restarting: 'active.room.call.inCall.restarting active.room.server.online',
+  joining: 'active.room.media.ready active.room.call.joining active.room.server.connecting',
+  waiting: 'active.room.media.ready active.room.call.waiting active.room.server.online',
+  negotiating: 'active.room.media.ready active.room.call.inCall.negotiating active.room.server.online',
+  connected: 'active.room.media.ready active.room.call.inCall.connected active.room.server.online',
+  interrupted: 'active.room.media.ready active.room.call.inCall.interrupted active.room.server.online',
+  restarting: 'active.room.media.ready active.room.call.inCall.restarting active.room.server.online',
 } as const;
+
+/** Just after Start: the camera starting while the socket opens and joins. */
+export const CAPTURING = 'active.room.media.capturing active.room.call.joining active.room.server.connecting';
 
 export type CallPoint =
   | 'capturing'

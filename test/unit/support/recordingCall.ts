@@ -61,11 +61,16 @@ const recordingMachine = callMachine.provide({
     // Like the real one: an offer from the other side is answered, whether it is handed over
     // later or comes as the initial description of a rebuilt connection (the polite peer rolls
     // its own back; the impolite one never offers first); otherwise the polite peer offers as
-    // soon as it starts. An ICE restart is a new offer.
+    // soon as it has media to send. An ICE restart is a new offer; so is media that comes after
+    // an answer (a renegotiation).
     peerConnection: fromCallback<PeerCommand, PeerInput>(({ input, receive, sendBack, system }) => {
       recordIn(system, { kind: 'start', effect: 'peer', input });
+      let spoken = false;
+      let answered = false;
       const say = (event: PeerEvent) => {
         recordIn(system, { kind: 'peer.said', event });
+        spoken = true;
+        if (event.type === 'peer.description' && event.description.type === 'answer') answered = true;
         sendBack(event);
       };
       receive((command) => {
@@ -74,9 +79,12 @@ const recordingMachine = callMachine.provide({
           say({ type: 'peer.description', description: FAKE_ANSWER });
         }
         if (command.type === 'restartIce') say({ type: 'peer.description', description: FAKE_RESTART_OFFER });
+        if (command.type === 'addLocalMedia' && (answered || (input.polite && !spoken))) {
+          say({ type: 'peer.description', description: FAKE_OFFER });
+        }
       });
       if (input.initialDescription?.type === 'offer') say({ type: 'peer.description', description: FAKE_ANSWER });
-      else if (input.polite) say({ type: 'peer.description', description: FAKE_OFFER });
+      else if (input.polite && input.mediaReady) say({ type: 'peer.description', description: FAKE_OFFER });
       return () => recordIn(system, { kind: 'stop', effect: 'peer' });
     }),
   },
