@@ -11,9 +11,10 @@ import type { MediaStage } from './mediaStage.js';
 export function createPeerConnectionActor(stage: MediaStage) {
   return fromCallback<PeerCommand, PeerInput>(({ input, sendBack, receive }) => {
     const emit = (event: PeerEvent) => sendBack(event);
-    // Gathering (a TURN allocation takes two round trips) starts now, not at the first local
-    // description: the one who waits has candidates ready when the offer comes.
-    const pc = new RTCPeerConnection({ iceServers: input.iceServers, iceTransportPolicy: input.iceTransportPolicy, iceCandidatePoolSize: 1 });
+    // No candidate pool: gathering early would save the waiting side a TURN allocation's round
+    // trips, but Chromium does not always report a relay's refusal (icecandidateerror) for pooled
+    // candidates, and that refusal is how the page knows to say the call cannot get through.
+    const pc = new RTCPeerConnection({ iceServers: input.iceServers, iceTransportPolicy: input.iceTransportPolicy });
     stage.connection = pc;
     let relayFailureSaid = false;
     let makingOffer = false;
