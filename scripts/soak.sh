@@ -32,7 +32,8 @@ for n in $(seq 1 "$runs"); do
     outcome=FAILED
   fi
   seconds=$(($(date +%s) - started))
-  grep -E '^ *(Tests|Test Files) |^ *[0-9]+ (passed|failed|flaky|skipped)' "$work/test-$n.log" | sed 's/^ */   /'
+  # The runners' summary lines, without their colours.
+  sed 's/\x1b\[[0-9;]*m//g' "$work/test-$n.log" | grep -E '^ *(Tests|Test Files) |^ *[0-9]+ (passed|failed|flaky|skipped)' | sed 's/^ */   /'
 
   left=()
   while IFS= read -r line; do [ -n "$line" ] && left+=("$line"); done < <(

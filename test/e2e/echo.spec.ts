@@ -57,8 +57,10 @@ test('/?echo shows my own picture and sound coming back, with the round trip and
 
   const quality = page.getByLabel('Connection quality');
   await expect(quality).toBeVisible();
-  await expect(quality).toHaveAttribute('data-path', 'host/host');
-  await expect(quality).toContainText('direct (host)');
+  // Direct on this machine. The echo peer's side may be learned from its first connectivity check
+  // (peer-reflexive) before its candidate arrives through the server: ICE's own race.
+  await expect(quality).toHaveAttribute('data-path', /^host\/(host|prflx)$/);
+  await expect(quality).toContainText(/direct \(host(\/prflx)?\)/);
   await expect(quality).toHaveAttribute('data-rtt-ms', /^\d+$/);
   // Figures for the README: a few seconds of the round trip as the page shows it.
   const rtts: number[] = [];
@@ -119,7 +121,7 @@ test('a test call relayed through TURN (coturn) when the operator wants every ca
       await expectRemoteVideoMoving(page);
       await expect.poll(() => remoteAudioPeak(page!), { timeout: 15_000 }).toBeGreaterThan(0.1);
       const quality = page.getByLabel('Connection quality');
-      await expect(quality).toHaveAttribute('data-path', /^relay\/relay$/);
+      await expect(quality).toHaveAttribute('data-path', /^relay\//);
       await expect(quality).toContainText('relayed');
     } finally {
       await page?.context().close();
