@@ -5,7 +5,6 @@
  * network's server host. The command line is TESTING.md's; only `--allow-loopback-peers` is
  * test-only (for peers on loopback).
  */
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -94,10 +93,7 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
     rmSync(dir, { recursive: true, force: true });
   };
 
-  // From this machine's namespace a server host cannot be reached: ask inside it instead.
-  const listening = network
-    ? async () => execFileSync('ip', ['netns', 'exec', network.namespaces.server, 'ss', '-Hltn', `sport = :${port}`], { encoding: 'utf8' }).trim() !== ''
-    : () => connectable(listeningIp, port);
+  const listening = network ? async () => network.listensInServerHost(port) : () => connectable(listeningIp, port);
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!(await listening())) {
     const failure = spawnError

@@ -3,7 +3,7 @@
  * it inside a test host. Every process started here is stopped by its pid, and recorded so that a
  * killed run's servers are stopped by the next run.
  */
-import { execFileSync, type SpawnOptions } from 'node:child_process';
+import type { SpawnOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { spawnTracked } from '../../support/testResources.js';
 
@@ -41,10 +41,7 @@ export async function startServerProcess(port: number, options: ServerProcessOpt
     clearTimeout(timeout);
   };
   // From this machine's namespace a test host's server cannot be reached: ask its host instead.
-  const listening = network
-    ? async () =>
-        execFileSync('ip', ['netns', 'exec', network.namespaces.server, 'ss', '-Hltn', `sport = :${port}`], { encoding: 'utf8' }).trim() !== ''
-    : async () => (await fetch(`${url}/healthz`)).ok;
+  const listening = network ? async () => network.listensInServerHost(port) : async () => (await fetch(`${url}/healthz`)).ok;
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`The server exited with code ${child.exitCode} on start.`);

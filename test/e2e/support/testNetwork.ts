@@ -35,6 +35,8 @@ export interface TestNetwork {
   chromiumIn(host: 'a' | 'b'): string;
   /** Starts a process inside a host's namespace, recorded so that it is stopped even if the run dies. */
   spawnIn(host: Host, command: string, args: string[], options?: SpawnOptions): { child: ChildProcess; exited: Promise<void> };
+  /** Whether something listens on this TCP port in the server host (which this namespace cannot reach). */
+  listensInServerHost(port: number): boolean;
   cutMediaPath(): void;
   restoreMediaPath(): void;
   /** Host A loses its network altogether: no server, no media (a laptop closing, a dead Wi-Fi). */
@@ -95,6 +97,8 @@ export function createTestNetwork(chromium: string, options: TestNetworkOptions 
     chromiumIn: (host) => wrappers[host],
     // `ip netns exec` execs the command itself, so the child's pid is the command's.
     spawnIn: (host, command, args, spawnOptions) => spawnTracked('ip', ['netns', 'exec', ns[host], command, ...args], spawnOptions),
+    listensInServerHost: (port) =>
+      execFileSync('ip', ['netns', 'exec', ns.server, 'ss', '-Hltn', `sport = :${port}`], { encoding: 'utf8' }).trim() !== '',
     cutMediaPath: () => inNs('a', 'route', 'add', 'blackhole', '10.77.3.2/32'),
     restoreMediaPath: () => inNs('a', 'route', 'del', 'blackhole', '10.77.3.2/32'),
     disconnectHostA: () => {
