@@ -124,9 +124,6 @@ test('no camera at all says so', async ({ server }) => {
 
 test('an unreachable server is reported with a way to try again', async ({ browser, server }) => {
   const page = await openPerson(browser, `${server.url}/?room=offline`);
-  // A request still under way when the server closes (e.g. the icon) would keep its
-  // keep-alive connection, and the close, waiting for the keep-alive timeout (72 s).
-  await page.waitForLoadState('networkidle');
   await server.app.close();
   await page.getByRole('button', { name: 'Start' }).click();
   await expectState(page, 'signalingLost');
