@@ -5,58 +5,56 @@
 import { createActor } from 'xstate';
 import { createCameraActor } from './effects/camera.js';
 import { createCallSession } from './effects/callSession.js';
-import type { MediaStage } from './effects/mediaStage.js';
+import { createMediaStage } from './effects/mediaStage.js';
 import { createPeerConnectionActor } from './effects/peerConnection.js';
 import { createSignalingActor } from './effects/signaling.js';
 import { signalingUrl } from './effects/signalingUrl.js';
 import { startCheckPage } from './check/checkPage.js';
-import { callMachine } from './machine/callMachine.js';
+import { provideCall } from './machine/provideCall.js';
 import { createStatechartPanel } from './statechart/statechartPanel.js';
 import { renderSimulationControls, simulatedCallMachine } from './statechart/simulation.js';
 import { startEchoMode } from './echo/echoMode.js';
 import { startQualityPanel } from './echo/qualityPanel.js';
 import { createCallView } from './view/callView.js';
+import { createNameStore } from './view/nameStore.js';
 import { setUpPanelToggle } from './view/panelToggle.js';
 import { newRoomId, roomFromLocation } from './view/roomLink.js';
 
 const panelElement = document.getElementById('statechart-panel');
 if (!panelElement) throw new Error('The page is missing #statechart-panel.');
 setUpPanelToggle(panelElement);
-const stage: MediaStage = { local: null, remote: null, connection: null };
+const stage = createMediaStage();
 const mode = new URL(window.location.href).searchParams;
 const simulate = mode.has('simulate');
 // A test call: a fresh room of its own each time, never shared, so the address stays `/?echo`.
 const echo = !simulate && mode.has('echo');
 
-/** Reading `sessionStorage` throws where the browser blocks storage; the call works without it. */
-function sessionStorageOrNull(): Storage | null {
+/** Reading the storages throws where the browser blocks storage; the call works without them. */
+function storageOrNull(which: 'sessionStorage' | 'localStorage'): Storage | null {
   try {
-    return window.sessionStorage;
+    return window[which];
   } catch {
     return null;
   }
 }
+const names = createNameStore(storageOrNull('localStorage'));
 
 function startCall(): void {
   const link = echo
     ? { room: newRoomId((bytes) => crypto.getRandomValues(bytes)), url: null }
     : roomFromLocation(window.location, window.history);
-  const view = createCallView(document, stage, link.url);
-  const session = createCallSession(sessionStorageOrNull(), link.room);
-  const machine = callMachine.provide({
-    actors: {
-      camera: createCameraActor(stage, navigator.mediaDevices),
-      signaling: createSignalingActor(signalingUrl(window.location), session),
-      peerConnection: createPeerConnectionActor(stage),
-    },
-    actions: {
-      showSelfView: () => view.showSelfView(),
-      hideSelfView: () => view.hideSelfView(),
-      showRemoteVideo: () => view.showRemoteVideo(),
-      hideRemoteVideo: () => view.hideRemoteVideo(),
-      rememberCall: () => session.markInCall(),
-      forgetCall: () => session.forget(),
-    },
+  const view = createCallView(document, stage, link.url, names);
+  const session = createCallSession(storageOrNull('sessionStorage'), link.room);
+  const machine = provideCall({
+    camera: createCameraActor(stage, navigator.mediaDevices),
+    signaling: createSignalingActor(signalingUrl(window.location), session),
+    peerConnection: createPeerConnectionActor(stage),
+    showSelfView: () => view.showSelfView(),
+    hideSelfView: () => view.hideSelfView(),
+    showRemoteVideo: (key) => view.showRemoteVideo(key),
+    hideRemoteVideo: (key) => view.hideRemoteVideo(key),
+    rememberCall: () => session.markInCall(),
+    forgetCall: () => session.forget(),
   });
   const panel = createStatechartPanel(panelElement!, machine);
   const call = createActor(machine, { input: { room: link.room }, inspect: (event) => panel.inspect(event) });
@@ -72,13 +70,16 @@ function startCall(): void {
     startQualityPanel(document.getElementById('quality')!, stage);
     call.send({ type: 'user.start' });
   }
-  // A reload during a call goes straight back into it.
-  else if (session.wasInCall()) call.send({ type: 'user.start' });
+  // A reload during a call goes straight back into it, under the same name.
+  else if (session.wasInCall()) {
+    const name = view.savedName();
+    call.send(name === undefined ? { type: 'user.start' } : { type: 'user.start', name });
+  }
 }
 
 function startSimulation(): void {
   document.body.classList.add('simulating');
-  const view = createCallView(document, stage, null);
+  const view = createCallView(document, stage, null, createNameStore(null));
   const panel = createStatechartPanel(panelElement!, simulatedCallMachine);
   const call = createActor(simulatedCallMachine, { input: { room: 'simulation' }, inspect: (event) => panel.inspect(event) });
   panel.follow(call);

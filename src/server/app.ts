@@ -90,6 +90,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     },
     maxSocketsPerIp: options.maxSocketsPerIp ?? DEFAULTS.maxSocketsPerIp,
     maxNewRoomsPerIp: options.maxNewRoomsPerIp ?? DEFAULTS.maxNewRoomsPerIp,
+    roomCapacity: options.roomCapacity ?? DEFAULTS.roomCapacity,
   });
 
   await app.register(echoRoute, {

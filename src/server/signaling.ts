@@ -30,6 +30,8 @@ export interface SignalingOptions {
   allowedOrigins: readonly string[];
   frameLimits: FrameLimits;
   maxSocketsPerIp: number;
+  /** How many people a room holds (said when a JOIN finds it full). */
+  roomCapacity: number;
   /** New rooms a client IP may create per minute. */
   maxNewRoomsPerIp: number;
 }
@@ -116,6 +118,7 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
         rooms,
         iceServersFor,
         iceTransportPolicy: options.iceTransportPolicy,
+        roomCapacity: options.roomCapacity,
         newPeerId,
         mayCreateRoom: () => newRooms.take(ip, performance.now()),
         observe: metrics.session,

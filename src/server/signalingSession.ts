@@ -16,6 +16,8 @@ export interface SessionDeps {
   /** The ICE servers for this peer, asked on every WELCOME: TURN credentials are made per peer and expire. */
   iceServersFor(peerId: string): IceServerConfig[];
   iceTransportPolicy: IceTransportPolicy;
+  /** How many people a room holds, to say so when one is full. */
+  roomCapacity: number;
   newPeerId(): string;
   /** Asked only when a JOIN would create a room: whether this client may create one more now. */
   mayCreateRoom(): boolean;
@@ -135,7 +137,7 @@ export function createSignalingSession(link: SessionLink, deps: SessionDeps): Si
     }
     const seated = await seatNew(content);
     if (seated === 'full') {
-      fail('ROOM_FULL', `Room "${content.room}" is full; the call there already has everyone it can hold. Ask for a new link.`);
+      fail('ROOM_FULL', `The call in room "${content.room}" is full: it holds ${deps.roomCapacity} people. Ask for a new link, or start a new call.`);
     } else if (seated === 'no-id') {
       // No code fits "no free peer id" (a broken id generator, in practice); ROOM_FULL is the
       // nearest, since the JOIN took no seat and may simply be tried again.

@@ -26,7 +26,7 @@ const test = base.extend<{ listener: Browser }>({
 /** The loudest level of the remote video's audio over about a second (0 silent, 1 full scale). */
 function remoteAudioPeak(page: Page): Promise<number> {
   return page.evaluate(async () => {
-    const video = document.getElementById('remote-video') as HTMLVideoElement;
+    const video = document.querySelector('[data-peer-id] video') as HTMLVideoElement;
     const context = new AudioContext();
     try {
       const analyser = context.createAnalyser();

@@ -70,7 +70,9 @@ describe('JOIN', () => {
 
     c.send({ message_type: 'JOIN', content: { room: 'room-1', name: 'Cy' } });
 
-    expect((await c.next('ERROR')).content.code).toBe('ROOM_FULL');
+    const full = (await c.next('ERROR')).content;
+    expect(full.code).toBe('ROOM_FULL');
+    expect(full.message).toContain('it holds 2 people');
     await Promise.all([a.roundTrip(), b.roundTrip()]);
     expect(a.all('PEER_JOINED')).toHaveLength(1);
     expect(b.all('PEER_JOINED')).toEqual([]);

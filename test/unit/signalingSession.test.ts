@@ -10,7 +10,7 @@ import { createSignalingSession, type SessionDeps } from '../../src/server/signa
 function harness(overrides: Partial<SessionDeps> = {}) {
   let tokens = 0;
   const rooms = createMemoryRoomStore({ capacity: 4, graceMs: 1_000, maxQueued: 10, maxQueuedChars: 10_000, newToken: () => `t${(tokens += 1)}` });
-  const deps: SessionDeps = { rooms, iceServersFor: () => [], iceTransportPolicy: 'all', newPeerId: () => 'fixed', mayCreateRoom: () => true, ...overrides };
+  const deps: SessionDeps = { rooms, iceServersFor: () => [], iceTransportPolicy: 'all', roomCapacity: 4, newPeerId: () => 'fixed', mayCreateRoom: () => true, ...overrides };
   const session = (inbox: ServerMessage[] = []) => {
     const s = createSignalingSession(
       { send: (message) => (inbox.push(message), true), sendText: (json) => (inbox.push(JSON.parse(json) as ServerMessage), true), replaced: () => {} },

@@ -7,6 +7,9 @@ import { describePath, summarizeStats, type Quality } from './qualityStats.js';
 
 const INTERVAL_MS = 1_000;
 
+/** A test call has one connection: the echo peer's. */
+const firstConnection = (stage: MediaStage): RTCPeerConnection | null => stage.connections.values().next().value ?? null;
+
 export function startQualityPanel(panel: HTMLElement, stage: MediaStage): () => void {
   const field = (name: string) => {
     const found = panel.querySelector<HTMLElement>(`[data-field="${name}"]`);
@@ -31,13 +34,13 @@ export function startQualityPanel(panel: HTMLElement, stage: MediaStage): () => 
   }
 
   const timer = setInterval(() => {
-    const current = stage.connection;
+    const current = firstConnection(stage);
     if (current !== connection) previous = null;
     connection = current;
     if (!current) return show(null);
     current.getStats().then(
       (report) => {
-        if (stage.connection !== current) return;
+        if (firstConnection(stage) !== current) return;
         previous = summarizeStats(report, previous);
         show(previous);
       },

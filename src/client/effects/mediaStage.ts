@@ -1,12 +1,17 @@
 /**
  * The streams of a call. The camera and peer-connection actors own them; the view shows them.
- * The machine never holds a stream: it only says when to show or hide one.
+ * The machines never hold a stream: they only say when to show or hide one.
  */
 export interface MediaStage {
   local: MediaStream | null;
-  remote: MediaStream | null;
-  /** The call's peer connection, for views that read its statistics. */
-  connection: RTCPeerConnection | null;
+  /** Each remote person's media, by their key in the call (their peer machine's id). */
+  remotes: Map<string, MediaStream>;
+  /** Each remote person's peer connection, by key, for views that read its statistics. */
+  connections: Map<string, RTCPeerConnection>;
+}
+
+export function createMediaStage(): MediaStage {
+  return { local: null, remotes: new Map(), connections: new Map() };
 }
 
 export function stopTracks(stream: MediaStream): void {

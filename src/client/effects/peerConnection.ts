@@ -15,7 +15,7 @@ export function createPeerConnectionActor(stage: MediaStage) {
     // trips, but Chromium does not always report a relay's refusal (icecandidateerror) for pooled
     // candidates, and that refusal is how the page knows to say the call cannot get through.
     const pc = new RTCPeerConnection({ iceServers: input.iceServers, iceTransportPolicy: input.iceTransportPolicy });
-    stage.connection = pc;
+    stage.connections.set(input.key, pc);
     let relayFailureSaid = false;
     let makingOffer = false;
     let ignoreOffer = false;
@@ -50,9 +50,9 @@ export function createPeerConnectionActor(stage: MediaStage) {
       emit({ type: 'peer.candidate', candidate: candidate ? candidate.toJSON() : null });
     });
     pc.addEventListener('track', ({ track, streams }) => {
-      const stream = streams[0] ?? stage.remote ?? new MediaStream();
+      const stream = streams[0] ?? stage.remotes.get(input.key) ?? new MediaStream();
       if (!stream.getTracks().includes(track)) stream.addTrack(track);
-      stage.remote = stream;
+      stage.remotes.set(input.key, stream);
       emit({ type: 'peer.track' });
     });
     // The relay's own refusals (4xx: bad credentials, forbidden, over quota); 7xx are a server
@@ -146,8 +146,11 @@ export function createPeerConnectionActor(stage: MediaStage) {
 
     return () => {
       pc.close();
-      stage.remote = null;
-      if (stage.connection === pc) stage.connection = null;
+      // A rebuilt connection may have taken the key already: only what is this one's goes.
+      if (stage.connections.get(input.key) === pc) {
+        stage.connections.delete(input.key);
+        stage.remotes.delete(input.key);
+      }
     };
   });
 }

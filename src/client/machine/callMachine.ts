@@ -1,23 +1,22 @@
 /**
- * The call, as a statechart. It only decides: the camera, the signaling socket and the peer
- * connection are actors supplied with `.provide()`, each owning its resource and releasing it
- * when the state that invoked it is left. So leaving `active` by any way out turns the camera
- * off, leaves the room and closes the peer connection, and every transition runs in Node.
+ * The call, as a statechart. It only decides: the camera and the signaling socket are actors
+ * supplied with `.provide()`, each owning its resource and releasing it when the state that
+ * invoked it is left, so leaving `active` by any way out turns the camera off and leaves the
+ * room. Each remote person has a peer machine of their own (peerMachine.ts), spawned when they
+ * are there and stopped when they go; this machine holds what they share: the camera, the link
+ * to the server, and who is in the room (roster.ts).
  *
  * In the room three things go on at once (parallel regions): the camera starting, the link to
- * the server, which may drop and come back, and the call with the other person, which goes on
- * peer to peer meanwhile. So the socket opens and joins while the camera starts, and a call
- * that begins before the camera is on takes its tracks when they come.
+ * the server, which may drop and come back, and the call with the others, which goes on peer to
+ * peer meanwhile. So the socket opens and joins while the camera starts, and a call that begins
+ * before the camera is on takes its tracks when they come.
  */
-import { assign, enqueueActions, fromCallback, sendTo, setup, type EventObject } from 'xstate';
-import type { IceServerConfig, IceTransportPolicy, PeerInfo, SessionDescription } from '../../shared/messages.js';
-import type {
-  CallEvent,
-  PeerCommand,
-  PeerInput,
-  SignalingCommand,
-  SignalingInput,
-} from './events.js';
+import { assign, enqueueActions, fromCallback, setup, type EventObject } from 'xstate';
+import type { IceServerConfig, IceTransportPolicy } from '../../shared/messages.js';
+import type { CallEvent, PairCommand, SignalingCommand, SignalingInput } from './events.js';
+import { explainUnreachable } from './explainUnreachable.js';
+import { peerMachine, type PeerMachineInput } from './peerMachine.js';
+import { afterJoined, afterLeft, afterWelcome, live, withoutAway, withStatus, type Person, type RosterChange } from './roster.js';
 
 export interface CallInput {
   room: string;
@@ -28,33 +27,22 @@ export interface CallContext {
   room: string;
   name: string | undefined;
   selfId: string | null;
-  /** The person on the other end; null while they are away (e.g. not yet back after a server restart). */
-  remote: PeerInfo | null;
-  polite: boolean;
+  /** The others in the call, in the order they came; each has a peer machine under their `key`. */
+  people: Person[];
+  nextKey: number;
   iceServers: IceServerConfig[];
   iceTransportPolicy: IceTransportPolicy;
-  /** The relay turned this call away: without a direct path, the call cannot get through. */
-  relayRefused: boolean;
-  /** Whether the call with this person has been connected at all (a failure then is no verdict on the networks). */
-  connectedOnce: boolean;
   /** Why the call is in an error state, in words for the person using it. */
   problem: string | null;
-  /** Whether the other person has left during this session (changes what "waiting" says). */
+  /** Whether someone has left during this session (changes what "waiting" says). */
   peerLeft: boolean;
   /** Whether the camera and microphone are on, so a new peer connection can send them at once. */
   mediaReady: boolean;
-  /** A description from the other side that the next peer connection must start from. */
-  pendingDescription: SessionDescription | null;
-  /** Peer connections rebuilt since the call was last connected; too many and the call has failed. */
-  rebuilds: number;
 }
 
-/** How long ICE may stay disconnected before a restart, and how long a restart may take. */
-export const TIMING = {
-  iceGrace: 3_000,
-  restartTimeout: 10_000,
-  connectTimeout: 20_000,
-  maxRebuilds: 3,
+/** How long a person the server forgot (it restarted) may take to come back before they count as gone. */
+export const CALL_TIMING = {
+  awayGrace: 20_000,
 };
 
 function notProvided<TEvent extends EventObject, TInput = void>(name: string) {
@@ -63,15 +51,41 @@ function notProvided<TEvent extends EventObject, TInput = void>(name: string) {
   });
 }
 
-const IN_CALL = '#call.active.room.call.inCall';
 
-/** As the newcomer we are the polite peer (PROTOCOL.md, Rooms): a new peer connection offers. */
-const startOverAsNewcomer = {
-  guard: 'seatLost',
-  target: IN_CALL,
-  reenter: true,
-  actions: ['noteSelfId', { type: 'becomeNewcomer' }],
-} as const;
+const personWithPeerId = (context: CallContext, peerId: string) => context.people.find((person) => person.peerId === peerId);
+const personWithKey = (context: CallContext, key: string) => context.people.find((person) => person.key === key);
+/** Whether nobody but `key` is left whose connection still tries. */
+const onlyLiveOne = (context: CallContext, key: string) => live(context.people).every((person) => person.key === key);
+
+/** The last connection still trying gave up in this way: the call is over. */
+const lastGaveUp = (context: CallContext, event: CallEvent, as: 'failed' | 'unreachable') =>
+  event.type === 'pair.status' && event.status === as && personWithKey(context, event.key) !== undefined && onlyLiveOne(context, event.key);
+
+/** What a change of the roster asks of the peer machines. */
+type RosterStep =
+  | { kind: 'stop'; key: string }
+  | { kind: 'spawn'; key: string; input: PeerMachineInput }
+  | { kind: 'back'; key: string };
+
+function rosterSteps(facts: CallContext, change: RosterChange): RosterStep[] {
+  return [
+    ...change.removed.map((key): RosterStep => ({ kind: 'stop', key })),
+    ...change.spawned.map(
+      (person): RosterStep => ({
+        kind: 'spawn',
+        key: person.key,
+        input: {
+          key: person.key,
+          polite: person.polite,
+          iceServers: facts.iceServers,
+          iceTransportPolicy: facts.iceTransportPolicy,
+          mediaReady: facts.mediaReady,
+        },
+      }),
+    ),
+    ...change.back.map((key): RosterStep => ({ kind: 'back', key })),
+  ];
+}
 
 export const callMachine = setup({
   types: {
@@ -82,89 +96,118 @@ export const callMachine = setup({
   actors: {
     camera: notProvided<EventObject, unknown>('camera'),
     signaling: notProvided<SignalingCommand, SignalingInput>('signaling'),
-    peerConnection: notProvided<PeerCommand, PeerInput>('peerConnection'),
+    peer: peerMachine,
   },
   actions: {
     // Effects on the page, supplied by it; the machine only says when.
     showSelfView: () => {},
     hideSelfView: () => {},
-    showRemoteVideo: () => {},
-    hideRemoteVideo: () => {},
     /** The person is in the call: a reload of the page brings them back into it. */
     rememberCall: () => {},
     /** The person hung up: a reload must not bring them back into this call. */
     forgetCall: () => {},
-    // After a reconnect the server's WELCOME says who is in the room now.
-    noteSelfId: assign({
-      selfId: ({ context, event }) => (event.type === 'signal.welcome' ? event.selfId : context.selfId),
-      iceServers: ({ context, event }) => (event.type === 'signal.welcome' ? event.iceServers : context.iceServers),
-      iceTransportPolicy: ({ context, event }) => (event.type === 'signal.welcome' ? event.iceTransportPolicy : context.iceTransportPolicy),
-    }),
-    /** The running peer connection takes the fresh credentials, so a long call never relays on expired ones. */
-    configurePeer: sendTo('peerConnection', ({ context }) => ({
-      type: 'configure' as const,
-      iceServers: context.iceServers,
-      iceTransportPolicy: context.iceTransportPolicy,
-    })),
-    noteRelayRefused: assign({ relayRefused: true }),
-    explainUnreachable: assign({
-      problem: ({ context }) => {
-        if (context.relayRefused && context.iceTransportPolicy === 'relay') {
-          return 'The call cannot get through: this call server sends every call through a relay (TURN), and the relay refused it. Tell whoever runs the call server that the relay does not accept its credentials, then press Try again.';
+    /**
+     * What the server said about who is there (or, with `forgetAway`, that the away people are
+     * gone): the new roster, and the peer machines it starts, stops and tells.
+     */
+    updateRoster: enqueueActions(({ context, event, enqueue }) => {
+      let change: RosterChange;
+      let facts = context;
+      if (event.type === 'signal.welcome') {
+        change = afterWelcome(context, context.selfId, event.selfId, event.peers);
+        facts = { ...context, iceServers: event.iceServers, iceTransportPolicy: event.iceTransportPolicy };
+        enqueue.assign({ selfId: event.selfId, iceServers: event.iceServers, iceTransportPolicy: event.iceTransportPolicy });
+        // Everyone already there takes the fresh credentials, so a long call never relays on expired ones.
+        const configure: PairCommand = { type: 'configure', iceServers: event.iceServers, iceTransportPolicy: event.iceTransportPolicy };
+        for (const person of change.people) {
+          if (!change.spawned.includes(person)) enqueue.sendTo(person.key, configure);
         }
-        if (context.relayRefused) {
-          return 'The call cannot get through: your two networks allow no direct connection, and the relay (TURN) that would carry the call refused it. Tell whoever runs the call server that the relay does not accept its credentials, or try from another network; then press Try again.';
-        }
-        const relayed = context.iceServers.some((server) => [server.urls].flat().some((url) => /^turns?:/.test(url)));
-        return relayed
-          ? 'The call cannot get through: no connection between your two networks worked, not even through the relay (TURN). One of the networks may block it (it needs UDP, or TCP to the relay); try from another network, then press Try again.'
-          : 'The call cannot get through: your two networks allow no direct connection, and this call server has no relay (TURN) to carry the call. Tell whoever runs it to set one up (TURN_URLS), or try from another network; then press Try again.';
-      },
+      } else if (event.type === 'signal.peerJoined') change = afterJoined(context, event.peer);
+      else if (event.type === 'signal.peerLeft') {
+        change = afterLeft(context, event.peerId);
+        enqueue.assign({ peerLeft: true });
+      } else return;
+      enqueue.assign({ people: change.people, nextKey: change.nextKey });
+      for (const step of rosterSteps(facts, change)) {
+        if (step.kind === 'stop') enqueue.stopChild(step.key);
+        else if (step.kind === 'spawn') enqueue.spawnChild('peer', { id: step.key, input: step.input });
+        else enqueue.sendTo(step.key, { type: 'remote.back' });
+      }
     }),
-    /** The server forgot us (it restarted): the other person is back under a new id. */
-    rebindToFirstPeer: assign({
-      remote: ({ context, event }) => (event.type === 'signal.welcome' ? (event.peers[0] ?? null) : context.remote),
+    forgetAway: enqueueActions(({ context, enqueue }) => {
+      const gone = withoutAway(context);
+      enqueue.assign({ people: gone.people, nextKey: gone.nextKey });
+      for (const step of rosterSteps(context, gone)) {
+        if (step.kind === 'stop') enqueue.stopChild(step.key);
+        else if (step.kind === 'spawn') enqueue.spawnChild('peer', { id: step.key, input: step.input });
+        else enqueue.sendTo(step.key, { type: 'remote.back' });
+      }
     }),
-    rebindToNewcomer: assign({
-      remote: ({ context, event }) => (event.type === 'signal.peerJoined' ? event.peer : context.remote),
+    stopEveryone: enqueueActions(({ context, enqueue }) => {
+      for (const person of context.people) enqueue.stopChild(person.key);
+      enqueue.assign({ people: [] });
     }),
-    markRemoteAway: assign({ remote: null }),
-    becomeNewcomer: assign({ polite: true, pendingDescription: null }),
-    // The impolite peer restarts ICE; the polite one answers the offer that follows.
-    askForIceRestart: enqueueActions(({ context, enqueue }) => {
-      if (!context.polite) enqueue.sendTo('peerConnection', { type: 'restartIce' });
+    noteStatus: assign(({ context, event }) =>
+      event.type === 'pair.status' ? withStatus(context, event.key, event.status, event.relayRefused, event.problem) : {},
+    ),
+    forwardToPerson: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'signal.description' && event.type !== 'signal.candidate') return;
+      const person = personWithPeerId(context, event.from);
+      if (!person) return;
+      enqueue.sendTo(
+        person.key,
+        event.type === 'signal.description'
+          ? { type: 'remote.description', description: event.description }
+          : { type: 'remote.candidate', candidate: event.candidate },
+      );
     }),
+    sendToServer: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'pair.description' && event.type !== 'pair.candidate') return;
+      // Away (the server forgot them): nothing can reach them until they are back.
+      const to = personWithKey(context, event.key)?.peerId;
+      if (!to) return;
+      enqueue.sendTo(
+        'signaling',
+        event.type === 'pair.description'
+          ? { type: 'send.description', to, description: event.description }
+          : { type: 'send.candidate', to, candidate: event.candidate },
+      );
+    }),
+    refreshLink: enqueueActions(({ enqueue }) => enqueue.sendTo('signaling', { type: 'refresh' })),
+    sendMediaToEveryone: enqueueActions(({ context, enqueue }) => {
+      for (const person of context.people) enqueue.sendTo(person.key, { type: 'media.ready' });
+    }),
+    takeName: assign({ name: ({ context, event }) => (event.type === 'user.start' && event.name !== undefined ? event.name : context.name) }),
+    takeProblem: assign({ problem: ({ event }) => (event.type === 'pair.status' ? event.problem : null) }),
   },
   delays: {
-    iceGrace: () => TIMING.iceGrace,
-    restartTimeout: () => TIMING.restartTimeout,
-    connectTimeout: () => TIMING.connectTimeout,
+    awayGrace: () => CALL_TIMING.awayGrace,
   },
   guards: {
-    othersAlreadyThere: ({ event }) => event.type === 'signal.welcome' && event.peers.length > 0,
-    remoteStillThere: ({ context, event }) =>
-      event.type === 'signal.welcome' && event.peers.some((peer) => peer.peer_id === context.remote?.peer_id),
+    someoneThere: ({ context }) => context.people.length > 0,
+    nobodyThere: ({ context }) => context.people.length === 0,
+    someoneAway: ({ context }) => context.people.some((person) => person.peerId === null),
+    /** Every connection that still tries is connected (and there is at least one). */
+    everyoneConnected: ({ context }) => {
+      const trying = live(context.people);
+      return trying.length > 0 && trying.every((person) => person.status === 'connected');
+    },
+    notEveryoneConnected: ({ context }) => {
+      const trying = live(context.people);
+      return trying.length === 0 || trying.some((person) => person.status !== 'connected');
+    },
+    /** The last connection still trying gave up in this way: the call is over. */
+    lastGaveUpUnreachable: ({ context, event }) => lastGaveUp(context, event, 'unreachable'),
+    lastGaveUpFailed: ({ context, event }) => lastGaveUp(context, event, 'failed'),
     /**
-     * We came back with a new seat while the other person kept theirs: they saw us leave and
-     * join again, so they start a fresh call with us as the newcomer.
+     * The only person still connecting left after the relay had refused us: their side found
+     * the call cannot get through, and gave up first.
      */
-    seatLost: ({ context, event }) =>
-      event.type === 'signal.welcome' &&
-      event.selfId !== context.selfId &&
-      event.peers.some((peer) => peer.peer_id === context.remote?.peer_id),
-    remoteAway: ({ context }) => context.remote === null,
-    remoteKnown: ({ context }) => context.remote !== null,
-    fromRemote: ({ context, event }) =>
-      'from' in event && context.remote !== null && event.from === context.remote.peer_id,
-    remoteLeft: ({ context, event }) =>
-      event.type === 'signal.peerLeft' && context.remote?.peer_id === event.peerId,
-    canRebuild: ({ context }) => context.rebuilds < TIMING.maxRebuilds,
-    relayOnly: ({ context }) => context.iceTransportPolicy === 'relay',
-    relayRefused: ({ context }) => context.relayRefused,
-    /** Every candidate pair failed: final when the relay refused, or when this call never connected. */
-    noWayThrough: ({ context }) => context.relayRefused || !context.connectedOnce,
-    remoteGaveUp: ({ context, event }) =>
-      context.relayRefused && event.type === 'signal.peerLeft' && context.remote?.peer_id === event.peerId,
+    lastGaveUpFirst: ({ context, event }) => {
+      if (event.type !== 'signal.peerLeft') return false;
+      const person = personWithPeerId(context, event.peerId);
+      return person !== undefined && person.relayRefused && person.status === 'negotiating' && onlyLiveOne(context, person.key);
+    },
   },
 }).createMachine({
   id: 'call',
@@ -173,29 +216,22 @@ export const callMachine = setup({
     room: input.room,
     name: input.name,
     selfId: null,
-    remote: null,
-    polite: false,
+    people: [],
+    nextKey: 1,
     iceServers: [],
     iceTransportPolicy: 'all',
-    relayRefused: false,
-    connectedOnce: false,
     problem: null,
     peerLeft: false,
     mediaReady: false,
-    pendingDescription: null,
-    rebuilds: 0,
   }),
   states: {
     idle: {
-      on: { 'user.start': 'active' },
+      on: { 'user.start': { target: 'active', actions: 'takeName' } },
     },
     active: {
       // The camera stays on for as long as the person is in the call.
       invoke: { id: 'camera', src: 'camera' },
-      entry: [
-        assign({ problem: null, selfId: null, remote: null, peerLeft: false, mediaReady: false, pendingDescription: null, rebuilds: 0, relayRefused: false, connectedOnce: false }),
-        'rememberCall',
-      ],
+      entry: [assign({ problem: null, selfId: null, people: [], peerLeft: false, mediaReady: false }), 'rememberCall'],
       exit: 'hideSelfView',
       on: { 'user.hangUp': { target: '#call.ended', actions: 'forgetCall' } },
       initial: 'room',
@@ -247,205 +283,51 @@ export const callMachine = setup({
               initial: 'joining',
               states: {
                 joining: {
-                  on: {
-                    'signal.welcome': [
-                      {
-                        // The later joiner is the polite peer and makes the offer (PROTOCOL.md, Rooms).
-                        guard: 'othersAlreadyThere',
-                        target: 'inCall',
-                        actions: assign({
-                          selfId: ({ event }) => event.selfId,
-                          iceServers: ({ event }) => event.iceServers,
-                          iceTransportPolicy: ({ event }) => event.iceTransportPolicy,
-                          remote: ({ event }) => event.peers[0] ?? null,
-                          polite: true,
-                        }),
-                      },
-                      {
-                        target: 'waiting',
-                        actions: assign({
-                          selfId: ({ event }) => event.selfId,
-                          iceServers: ({ event }) => event.iceServers,
-                          iceTransportPolicy: ({ event }) => event.iceTransportPolicy,
-                        }),
-                      },
-                    ],
-                  },
+                  on: { 'signal.welcome': { target: 'waiting', actions: 'updateRoster' } },
                 },
                 waiting: {
+                  always: { guard: 'someoneThere', target: 'inCall' },
                   on: {
-                    'signal.peerJoined': {
-                      target: 'inCall',
-                      actions: assign({ remote: ({ event }) => event.peer, polite: false }),
-                    },
+                    'signal.peerJoined': { actions: 'updateRoster' },
                     // Back after a reconnect, and someone came in meanwhile: call them.
-                    'signal.welcome': [
-                      {
-                        guard: 'othersAlreadyThere',
-                        target: 'inCall',
-                        actions: ['noteSelfId', 'rebindToFirstPeer', assign({ polite: true })],
-                      },
-                      { actions: 'noteSelfId' },
-                    ],
+                    'signal.welcome': { actions: 'updateRoster' },
                   },
                 },
                 inCall: {
-                  invoke: {
-                    id: 'peerConnection',
-                    src: 'peerConnection',
-                    input: ({ context }) => ({
-                      polite: context.polite,
-                      iceServers: context.iceServers,
-                      iceTransportPolicy: context.iceTransportPolicy,
-                      initialDescription: context.pendingDescription,
-                      mediaReady: context.mediaReady,
-                    }),
-                  },
-                  exit: 'hideRemoteVideo',
+                  always: { guard: 'nobodyThere', target: 'waiting' },
+                  // Spawned peer machines outlive states: whichever way the call ends, they stop.
+                  exit: 'stopEveryone',
                   on: {
-                    'signal.peerLeft': {
-                      guard: 'remoteLeft',
-                      target: 'waiting',
-                      actions: assign({ remote: null, peerLeft: true, connectedOnce: false }),
-                    },
-                    'signal.welcome': [
-                      startOverAsNewcomer,
-                      // A resumed seat: the same call, nothing to change.
-                      { guard: 'remoteStillThere', actions: ['noteSelfId', 'configurePeer'] },
-                      // The media never stopped while the server was away, so the same peer
-                      // connection carries on with the other person under their new id.
-                      { guard: 'othersAlreadyThere', actions: ['noteSelfId', 'configurePeer', 'rebindToFirstPeer'] },
-                      { actions: ['noteSelfId', 'configurePeer', 'markRemoteAway'] },
-                    ],
-                    'signal.peerJoined': { guard: 'remoteAway', actions: 'rebindToNewcomer' },
-                    'signal.description': {
-                      guard: 'fromRemote',
-                      actions: sendTo('peerConnection', ({ event }) => ({
-                        type: 'remote.description',
-                        description: event.description,
-                      })),
-                    },
-                    'signal.candidate': {
-                      guard: 'fromRemote',
-                      actions: sendTo('peerConnection', ({ event }) => ({
-                        type: 'remote.candidate',
-                        candidate: event.candidate,
-                      })),
-                    },
-                    'peer.description': {
-                      guard: 'remoteKnown',
-                      actions: sendTo('signaling', ({ context, event }) => ({
-                        type: 'send.description',
-                        to: context.remote?.peer_id ?? '',
-                        description: event.description,
-                      })),
-                    },
-                    'peer.candidate': {
-                      guard: 'remoteKnown',
-                      actions: sendTo('signaling', ({ context, event }) => ({
-                        type: 'send.candidate',
-                        to: context.remote?.peer_id ?? '',
-                        candidate: event.candidate,
-                      })),
-                    },
-                    'peer.track': { actions: 'showRemoteVideo' },
-                    // The call started before the camera: its tracks join the connection now.
-                    'media.ready': { actions: sendTo('peerConnection', { type: 'addLocalMedia' }) },
-                    // The other side started over (a reload, a rebuilt connection): so do we,
-                    // from the description it sent.
-                    'peer.rejected': [
+                    'signal.welcome': { actions: 'updateRoster' },
+                    'signal.peerJoined': { actions: 'updateRoster' },
+                    'signal.peerLeft': [
                       {
-                        guard: 'canRebuild',
-                        target: IN_CALL,
-                        reenter: true,
+                        guard: 'lastGaveUpFirst',
+                        target: '#call.unreachable',
                         actions: assign({
-                          pendingDescription: ({ event }) => (event.description.type === 'offer' ? event.description : null),
-                          rebuilds: ({ context }) => context.rebuilds + 1,
+                          problem: ({ context }) => explainUnreachable({ ...context, relayRefused: true }),
                         }),
                       },
-                      {
-                        target: '#call.failed',
-                        actions: assign({
-                          problem: 'The call could not be set up again with the other person. Press Try again.',
-                        }),
-                      },
+                      { actions: 'updateRoster' },
                     ],
+                    'signal.description': { actions: 'forwardToPerson' },
+                    'signal.candidate': { actions: 'forwardToPerson' },
+                    'pair.description': { actions: 'sendToServer' },
+                    'pair.candidate': { actions: 'sendToServer' },
+                    'pair.refresh': { actions: 'refreshLink' },
+                    'pair.status': [
+                      { guard: 'lastGaveUpUnreachable', target: '#call.unreachable', actions: 'takeProblem' },
+                      { guard: 'lastGaveUpFailed', target: '#call.failed', actions: 'takeProblem' },
+                      { actions: 'noteStatus' },
+                    ],
+                    'media.ready': { actions: 'sendMediaToEveryone' },
                   },
                   initial: 'negotiating',
                   states: {
-                    negotiating: {
-                      // Not on inCall's entry: that runs before the invoke reads its input, so the
-                      // new peer connection would never get the description it must start from.
-                      entry: assign({ pendingDescription: null }),
-                      on: {
-                        'peer.connected': 'connected',
-                        // The other side found the call cannot get through, and gave up first.
-                        'signal.peerLeft': { guard: 'remoteGaveUp', target: '#call.unreachable', actions: 'explainUnreachable' },
-                        // Without the relay and without a direct path, restarting cannot help; nor
-                        // when every candidate pair failed on a call that never got through.
-                        'peer.failed': [
-                          { guard: 'noWayThrough', target: '#call.unreachable', actions: 'explainUnreachable' },
-                          { target: 'restarting' },
-                        ],
-                        'peer.relayFailed': [
-                          { guard: 'relayOnly', target: '#call.unreachable', actions: ['noteRelayRefused', 'explainUnreachable'] },
-                          // A direct path may still work: only when none does is the call stuck.
-                          { actions: 'noteRelayRefused' },
-                        ],
-                      },
-                      after: {
-                        connectTimeout: [{ guard: 'relayRefused', target: '#call.unreachable', actions: 'explainUnreachable' }, { target: 'restarting' }],
-                      },
-                    },
-                    connected: {
-                      entry: assign({ rebuilds: 0, connectedOnce: true }),
-                      on: {
-                        'peer.disconnected': 'interrupted',
-                        'peer.failed': 'restarting',
-                      },
-                    },
-                    // ICE lost the path but has not given up; it often comes back by itself.
-                    interrupted: {
-                      on: {
-                        'peer.connected': 'connected',
-                        'peer.failed': 'restarting',
-                      },
-                      after: { iceGrace: 'restarting' },
-                    },
-                    // An ICE restart: the impolite peer asks for it, the polite one answers.
-                    restarting: {
-                      entry: ['askForIceRestart', sendTo('signaling', { type: 'refresh' })],
-                      on: {
-                        'peer.connected': 'connected',
-                        // Candidates sent while the server was away may be lost: ask again. These
-                        // shadow inCall's handlers, so they rebind the other person the same way first.
-                        'signal.welcome': [
-                          startOverAsNewcomer,
-                          { guard: 'remoteStillThere', actions: ['noteSelfId', 'configurePeer', 'askForIceRestart'] },
-                          { guard: 'othersAlreadyThere', actions: ['noteSelfId', 'configurePeer', 'rebindToFirstPeer', 'askForIceRestart'] },
-                          // Nobody to restart with yet: ask when they come back.
-                          { actions: ['noteSelfId', 'configurePeer', 'markRemoteAway'] },
-                        ],
-                        'signal.peerJoined': { guard: 'remoteAway', actions: ['rebindToNewcomer', 'askForIceRestart'] },
-                      },
-                      after: {
-                        restartTimeout: [
-                          {
-                            guard: 'canRebuild',
-                            target: IN_CALL,
-                            reenter: true,
-                            actions: assign({ rebuilds: ({ context }) => context.rebuilds + 1 }),
-                          },
-                          {
-                            target: '#call.failed',
-                            actions: assign({
-                              problem:
-                                'The connection to the other person could not be restored. Check both networks, then press Try again.',
-                            }),
-                          },
-                        ],
-                      },
-                    },
+                    // Someone is still connecting (or reconnecting).
+                    negotiating: { always: { guard: 'everyoneConnected', target: 'connected' } },
+                    // Connected with everyone in the call.
+                    connected: { always: { guard: 'notEveryoneConnected', target: 'negotiating' } },
                   },
                 },
               },
@@ -455,7 +337,10 @@ export const callMachine = setup({
               initial: 'connecting',
               states: {
                 connecting: { on: { 'signal.welcome': 'online' } },
-                online: { on: { 'signal.disconnected': 'reconnecting' } },
+                online: {
+                  on: { 'signal.disconnected': 'reconnecting' },
+                  after: { awayGrace: { guard: 'someoneAway', actions: 'forgetAway' } },
+                },
                 reconnecting: { on: { 'signal.welcome': 'online' } },
               },
             },
@@ -478,15 +363,16 @@ export const callMachine = setup({
     signalingLost: {
       on: { 'user.retry': 'active' },
     },
+    // Every connection in the call gave up.
     failed: {
       on: { 'user.retry': 'active' },
     },
-    // No path between the two people: neither direct nor through the relay.
+    // No path to anyone: neither direct nor through the relay.
     unreachable: {
       on: { 'user.retry': 'active' },
     },
     ended: {
-      on: { 'user.start': 'active' },
+      on: { 'user.start': { target: 'active', actions: 'takeName' } },
     },
   },
 });

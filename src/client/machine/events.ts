@@ -1,10 +1,18 @@
 /**
  * Everything that can happen to a call, as events named `domain.verb`. The effects turn what
- * they see (a button, a camera, a socket, a peer connection) into these; the machine decides.
+ * they see (a button, a camera, a socket, a peer connection) into these; the machines decide.
+ *
+ * The call machine holds what the people of a call share (the camera, the link to the server,
+ * who is in the room); each remote person has a peer machine of their own (see peerMachine.ts),
+ * which owns the peer connection with them and tells the call machine how it is doing.
  */
 import type { IceCandidate, IceServerConfig, IceTransportPolicy, PeerInfo, SessionDescription } from '../../shared/messages.js';
 
-export type UserEvent = { type: 'user.start' } | { type: 'user.hangUp' } | { type: 'user.retry' };
+export type UserEvent =
+  /** `name`: what the person typed before Start (the JOIN's display name). */
+  | { type: 'user.start'; name?: string }
+  | { type: 'user.hangUp' }
+  | { type: 'user.retry' };
 
 export type MediaEvent =
   | { type: 'media.ready' }
@@ -44,7 +52,40 @@ export type PeerEvent =
   /** A description from the other side could not be applied: they started a new session. */
   | { type: 'peer.rejected'; description: SessionDescription; detail: string };
 
-export type CallEvent = UserEvent | MediaEvent | SignalEvent | PeerEvent;
+/** How the connection with one person is doing, as their peer machine reports it. */
+export type PairStatus = 'negotiating' | 'connected' | 'interrupted' | 'restarting' | 'failed' | 'unreachable';
+
+/** What a peer machine tells the call machine; `key` names the person (their peer machine's id). */
+export type PairEvent =
+  | { type: 'pair.description'; key: string; description: SessionDescription }
+  | { type: 'pair.candidate'; key: string; candidate: IceCandidate | null }
+  | {
+      type: 'pair.status';
+      key: string;
+      status: PairStatus;
+      /** The relay refused this connection (so a direct path is its only way). */
+      relayRefused: boolean;
+      /** Why it gave up, in words for the person, when `status` is failed or unreachable. */
+      problem: string | null;
+    }
+  /** The media path died: the network may have changed, so the link to the server is renewed. */
+  | { type: 'pair.refresh'; key: string };
+
+/** What the call machine tells a person's peer machine. */
+export type PairCommand =
+  | { type: 'remote.description'; description: SessionDescription }
+  | { type: 'remote.candidate'; candidate: IceCandidate | null }
+  /** Fresh ICE servers (new TURN credentials) and policy from a later welcome. */
+  | { type: 'configure'; iceServers: IceServerConfig[]; iceTransportPolicy: IceTransportPolicy }
+  /** The camera and microphone are on now: send them. */
+  | { type: 'media.ready' }
+  /** The person can be reached through the server again (after a reconnect): a stalled restart may go on. */
+  | { type: 'remote.back' };
+
+export type CallEvent = UserEvent | MediaEvent | SignalEvent | PairEvent;
+
+/** Everything a peer machine takes: the call machine's commands and its peer connection's events. */
+export type PeerMachineEvent = PairCommand | PeerEvent;
 
 /** What the machine asks the signaling actor to send. */
 export type SignalingCommand =
@@ -56,7 +97,7 @@ export type SignalingCommand =
    */
   | { type: 'refresh' };
 
-/** What the machine hands the peer-connection actor from the other side. */
+/** What the peer machine hands its peer-connection actor. */
 export type PeerCommand =
   | { type: 'remote.description'; description: SessionDescription }
   | { type: 'remote.candidate'; candidate: IceCandidate | null }
@@ -72,6 +113,8 @@ export interface SignalingInput {
 }
 
 export interface PeerInput {
+  /** The person this connection is with (their peer machine's id): where its media is shown. */
+  key: string;
   /** The polite peer yields on glare (W3C perfect negotiation); it is the later joiner. */
   polite: boolean;
   iceServers: IceServerConfig[];

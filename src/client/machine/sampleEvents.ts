@@ -1,23 +1,33 @@
 /**
- * One example of every event the call machine knows, with plausible contents, shaped to the
- * current context (a description comes from the peer actually in the call). The simulation
- * offers these as buttons; the model-based tests walk the machine with them.
+ * One example of every event the machines know, with plausible contents, shaped to the current
+ * context (a description comes from someone actually in the call). The simulation offers these
+ * as buttons; the model-based tests walk the machines with them.
  */
 import type { CallContext } from './callMachine.js';
-import type { CallEvent } from './events.js';
+import type { CallEvent, PairStatus, PeerMachineEvent } from './events.js';
 
-export interface SampleEvent {
+export interface SampleEvent<TEvent = CallEvent> {
   label: string;
-  event: CallEvent;
+  event: TEvent;
 }
 
-const NEWCOMER = { peer_id: 'peer-b', name: 'Bea' };
+const FIRST = { peer_id: 'peer-b', name: 'Bea' };
 const OFFER = { type: 'offer' as const, sdp: 'v=0\r\n(simulated offer)\r\n' };
 const TURN = { urls: 'turn:turn.example.org:3478', username: '1796130000:peer-a', credential: 'c2ltdWxhdGVk' };
 const CANDIDATE = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+const NAMES = ['Bea', 'Cy', 'Dee', 'Eli', 'Fay', 'Gus'];
 
+/** Someone who is not in the call yet, named after the next free key so that each join is a new person. */
+export function newcomer(context: CallContext) {
+  const n = context.nextKey;
+  return { peer_id: `peer-${n + 1}`, name: NAMES[(n - 1) % NAMES.length]! };
+}
+
+/** What the person and the server can do: the events the page's effects send the call machine. */
 export function sampleEvents(context: CallContext): SampleEvent[] {
-  const remote = context.remote?.peer_id ?? NEWCOMER.peer_id;
+  const first = context.people.find((person) => person.peerId !== null);
+  const remote = first?.peerId ?? FIRST.peer_id;
+  const listed = context.people.flatMap((person) => (person.peerId === null ? [] : [{ peer_id: person.peerId, name: person.name }]));
   return [
     { label: 'user.start', event: { type: 'user.start' } },
     { label: 'user.hangUp', event: { type: 'user.hangUp' } },
@@ -33,27 +43,61 @@ export function sampleEvents(context: CallContext): SampleEvent[] {
     {
       // A server that relays every call, so that both policies are met on the way into a call.
       label: 'signal.welcome (someone there, relay only)',
-      event: { type: 'signal.welcome', selfId: 'peer-a', peers: [NEWCOMER], iceServers: [TURN], iceTransportPolicy: 'relay' },
+      event: { type: 'signal.welcome', selfId: 'peer-a', peers: [FIRST], iceServers: [TURN], iceTransportPolicy: 'relay' },
     },
     {
-      // Our seat expired while we were away; the other person kept theirs.
+      // Our seat expired while we were away; the others kept theirs.
       label: 'signal.welcome (back with a new seat)',
       event: {
         type: 'signal.welcome',
         selfId: context.selfId === 'peer-a' ? 'peer-a2' : 'peer-a',
-        peers: [context.remote ?? NEWCOMER],
+        peers: listed.length ? listed : [FIRST],
         iceServers: [],
         iceTransportPolicy: 'all',
       },
     },
-    { label: 'signal.peerJoined', event: { type: 'signal.peerJoined', peer: NEWCOMER } },
+    { label: 'signal.peerJoined (someone new)', event: { type: 'signal.peerJoined', peer: newcomer(context) } },
     { label: 'signal.peerLeft', event: { type: 'signal.peerLeft', peerId: remote } },
     { label: 'signal.description', event: { type: 'signal.description', from: remote, description: OFFER } },
     { label: 'signal.candidate', event: { type: 'signal.candidate', from: remote, candidate: CANDIDATE } },
-    { label: 'signal.roomFull', event: { type: 'signal.roomFull', message: 'This call is full (simulated).' } },
+    { label: 'signal.roomFull', event: { type: 'signal.roomFull', message: 'This call is full: it holds 2 people (simulated).' } },
     { label: 'signal.error', event: { type: 'signal.error', code: 'UNKNOWN_PEER', message: 'No such peer (simulated).' } },
     { label: 'signal.disconnected', event: { type: 'signal.disconnected' } },
     { label: 'signal.lost', event: { type: 'signal.lost', reason: 'The connection to the call server was lost (simulated).' } },
+  ];
+}
+
+const STATUSES: PairStatus[] = ['negotiating', 'connected', 'interrupted', 'restarting', 'failed', 'unreachable'];
+
+/** What a peer machine tells the call machine, as if from the first person's (for tests of the call machine alone). */
+export function samplePairEvents(context: CallContext): SampleEvent[] {
+  const key = context.people[0]?.key ?? 'person-1';
+  return [
+    ...STATUSES.map(
+      (status): SampleEvent => ({
+        label: `pair.status (${status})`,
+        event: {
+          type: 'pair.status',
+          key,
+          status,
+          relayRefused: false,
+          problem: status === 'failed' || status === 'unreachable' ? `The connection ${status} (simulated).` : null,
+        },
+      }),
+    ),
+    {
+      label: 'pair.status (negotiating, relay refused)',
+      event: { type: 'pair.status', key, status: 'negotiating', relayRefused: true, problem: null },
+    },
+    { label: 'pair.description', event: { type: 'pair.description', key, description: OFFER } },
+    { label: 'pair.candidate', event: { type: 'pair.candidate', key, candidate: CANDIDATE } },
+    { label: 'pair.refresh', event: { type: 'pair.refresh', key } },
+  ];
+}
+
+/** What a person's peer connection and the call machine can tell their peer machine. */
+export function samplePeerEvents(): SampleEvent<PeerMachineEvent>[] {
+  return [
     { label: 'peer.description', event: { type: 'peer.description', description: OFFER } },
     { label: 'peer.candidate', event: { type: 'peer.candidate', candidate: CANDIDATE } },
     { label: 'peer.track', event: { type: 'peer.track' } },
@@ -68,5 +112,10 @@ export function sampleEvents(context: CallContext): SampleEvent[] {
       label: 'peer.rejected',
       event: { type: 'peer.rejected', description: OFFER, detail: 'The other side started a new session (simulated).' },
     },
+    { label: 'remote.description', event: { type: 'remote.description', description: OFFER } },
+    { label: 'remote.candidate', event: { type: 'remote.candidate', candidate: CANDIDATE } },
+    { label: 'configure', event: { type: 'configure', iceServers: [TURN], iceTransportPolicy: 'all' } },
+    { label: 'media.ready', event: { type: 'media.ready' } },
+    { label: 'remote.back', event: { type: 'remote.back' } },
   ];
 }

@@ -4,17 +4,22 @@
  * call flow can be explored offline, step by step.
  */
 import { fromCallback, type Actor, type EventObject } from 'xstate';
-import { callMachine, type CallMachine } from '../machine/callMachine.js';
+import type { CallMachine } from '../machine/callMachine.js';
 import type { PeerCommand, PeerInput, SignalingCommand, SignalingInput } from '../machine/events.js';
+import { provideCall } from '../machine/provideCall.js';
 import { sampleEvents } from '../machine/sampleEvents.js';
 
 /** Effects that only exist: in a simulation the person plays their part by clicking events. */
-export const simulatedCallMachine = callMachine.provide({
-  actors: {
-    camera: fromCallback<EventObject, unknown>(() => {}),
-    signaling: fromCallback<SignalingCommand, SignalingInput>(() => {}),
-    peerConnection: fromCallback<PeerCommand, PeerInput>(() => {}),
-  },
+export const simulatedCallMachine = provideCall({
+  camera: fromCallback<EventObject, unknown>(() => {}),
+  signaling: fromCallback<SignalingCommand, SignalingInput>(() => {}),
+  peerConnection: fromCallback<PeerCommand, PeerInput>(() => {}),
+  showSelfView: () => {},
+  hideSelfView: () => {},
+  showRemoteVideo: () => {},
+  hideRemoteVideo: () => {},
+  rememberCall: () => {},
+  forgetCall: () => {},
 });
 
 export function renderSimulationControls(container: HTMLElement, actor: Actor<CallMachine>): void {

@@ -1,6 +1,7 @@
 /**
- * The call page: status in words, the buttons a state allows, the two videos. It shows what
- * the machine's snapshot says and turns clicks into events; it makes no decisions.
+ * The call page: status in words, the buttons a state allows, the other people's tiles and the
+ * self-view. It shows what the machines' snapshots say and turns clicks into events; it makes
+ * no decisions.
  */
 import type { SnapshotFrom } from 'xstate';
 import type { CallMachine } from '../machine/callMachine.js';
@@ -9,9 +10,11 @@ import { stateToString } from '../machine/stateToString.js';
 import type { MediaStage } from '../effects/mediaStage.js';
 import type { UserEvent } from '../machine/events.js';
 import { element } from './element.js';
+import type { NameStore } from './nameStore.js';
+import { createPeopleGrid, play } from './peopleGrid.js';
 
 /** `link` is the room's shareable address; null in a simulation, where there is no room. */
-export function createCallView(root: Document, stage: MediaStage, link: string | null) {
+export function createCallView(root: Document, stage: MediaStage, link: string | null, names: NameStore) {
   const status = element(root, 'status', HTMLElement);
   const start = element(root, 'start', HTMLButtonElement);
   const retry = element(root, 'retry', HTMLButtonElement);
@@ -20,12 +23,16 @@ export function createCallView(root: Document, stage: MediaStage, link: string |
   const newCall = element(root, 'new-call', HTMLAnchorElement);
   const linkNote = element(root, 'link-note', HTMLElement);
   const selfView = element(root, 'self-view', HTMLVideoElement);
-  const remoteVideo = element(root, 'remote-video', HTMLVideoElement);
+  const nameField = element(root, 'name-field', HTMLElement);
+  const nameInput = element(root, 'name', HTMLInputElement);
+  const people = createPeopleGrid(element(root, 'people', HTMLElement), stage);
 
-  const play = (video: HTMLVideoElement, stream: MediaStream | null) => {
-    if (video.srcObject !== stream) video.srcObject = stream;
-    video.hidden = stream === null;
-    if (stream) video.play().catch(() => {});
+  nameInput.value = names.read() ?? '';
+  /** The name typed, trimmed; none (the server says "Guest") when left empty. */
+  const typedName = (): string | undefined => {
+    const name = nameInput.value.trim().slice(0, 64);
+    names.write(name);
+    return name === '' ? undefined : name;
   };
 
   copyLink.hidden = link === null;
@@ -36,30 +43,47 @@ export function createCallView(root: Document, stage: MediaStage, link: string |
       linkNote.hidden = false;
     };
     navigator.clipboard?.writeText(link).then(
-      () => done(`Link copied. Send it to the person you want to call: ${link}`),
-      () => done(`Copy this link and send it to the person you want to call: ${link}`),
-    ) ?? done(`Copy this link and send it to the person you want to call: ${link}`);
+      () => done(`Link copied. Send it to the people you want to call: ${link}`),
+      () => done(`Copy this link and send it to the people you want to call: ${link}`),
+    ) ?? done(`Copy this link and send it to the people you want to call: ${link}`);
   });
 
   return {
     onUserEvent(send: (event: UserEvent) => void) {
-      start.addEventListener('click', () => send({ type: 'user.start' }));
+      const startWithName = () => {
+        const name = typedName();
+        send(name === undefined ? { type: 'user.start' } : { type: 'user.start', name });
+      };
+      start.addEventListener('click', startWithName);
+      nameInput.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter' && !start.hidden) startWithName();
+      });
       retry.addEventListener('click', () => send({ type: 'user.retry' }));
       hangUp.addEventListener('click', () => send({ type: 'user.hangUp' }));
     },
+    /** The name to rejoin with after a reload. */
+    savedName: (): string | undefined => names.read() ?? undefined,
     render(snapshot: SnapshotFrom<CallMachine>) {
       root.body.dataset.callState = stateToString(snapshot.value);
       const { text, tone } = describeCall(snapshot);
       status.textContent = text;
       status.dataset.tone = tone;
       start.hidden = !snapshot.can({ type: 'user.start' });
+      nameField.hidden = start.hidden;
       retry.hidden = !snapshot.can({ type: 'user.retry' });
       hangUp.hidden = !snapshot.can({ type: 'user.hangUp' });
       newCall.hidden = !snapshot.matches('roomFull');
+      people.render(snapshot.context.people, snapshot.children as Parameters<typeof people.render>[1]);
     },
-    showSelfView: () => play(selfView, stage.local),
-    hideSelfView: () => play(selfView, null),
-    showRemoteVideo: () => play(remoteVideo, stage.remote),
-    hideRemoteVideo: () => play(remoteVideo, null),
+    showSelfView: () => {
+      play(selfView, stage.local);
+      selfView.hidden = false;
+    },
+    hideSelfView: () => {
+      play(selfView, null);
+      selfView.hidden = true;
+    },
+    showRemoteVideo: (key: string) => people.showVideo(key),
+    hideRemoteVideo: (key: string) => people.hideVideo(key),
   };
 }

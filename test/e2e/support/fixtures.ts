@@ -90,9 +90,16 @@ export function roomOf(page: Page): string {
   return room;
 }
 
-/** True when the remote <video> shows frames that keep coming, not just a connected state. */
-export async function expectRemoteVideoMoving(page: Page): Promise<void> {
-  const remote = page.locator('#remote-video');
+/** Each remote person's tile (the element with `data-peer-id`), as tools find them. */
+export const remoteTiles = (page: Page) => page.locator('[data-peer-id]');
+
+/** True when `count` people's tiles each show frames that keep coming, not just a connected state. */
+export async function expectRemoteVideoMoving(page: Page, count = 1): Promise<void> {
+  await expect(remoteTiles(page)).toHaveCount(count, { timeout: 15_000 });
+  for (let index = 0; index < count; index += 1) await expectVideoMoving(remoteTiles(page).nth(index).locator('video'));
+}
+
+async function expectVideoMoving(remote: ReturnType<Page['locator']>): Promise<void> {
   await expect(remote).toBeVisible();
   // On failure, say what the element had: paused? which tracks, muted or ended?
   const describe = () =>
@@ -118,21 +125,37 @@ export const CONNECTED = inState('active.room.call.inCall.connected');
 export const WAITING = inState('active.room.call.waiting');
 export const RECONNECTING = inState('active.room.server.reconnecting');
 
-/** Records every state the page's call machine passes through, from page load. */
+/**
+ * Records every state the page's call machine passes through from now on, and every state of
+ * the peer machines behind the people's tiles (as `data-peer-state` says them).
+ */
 export async function recordStates(page: Page): Promise<void> {
   await page.evaluate(() => {
     const seen: string[] = [];
-    (window as unknown as { seenStates: string[] }).seenStates = seen;
+    const seenPeer: string[] = [];
+    const record = window as unknown as { seenStates: string[]; seenPeerStates: string[] };
+    record.seenStates = seen;
+    record.seenPeerStates = seenPeer;
     const note = () => {
       const state = document.body.dataset.callState ?? '';
       if (seen.at(-1) !== state) seen.push(state);
+      for (const tile of document.querySelectorAll<HTMLElement>('[data-peer-id]')) {
+        const peerState = tile.dataset.peerState ?? '';
+        if (seenPeer.at(-1) !== peerState) seenPeer.push(peerState);
+      }
     };
     note();
-    new MutationObserver(note).observe(document.body, { attributes: true, attributeFilter: ['data-call-state'] });
+    new MutationObserver(note).observe(document.body, { attributes: true, subtree: true, attributeFilter: ['data-call-state', 'data-peer-state'] });
   });
 }
 
 export const seenStates = (page: Page) => page.evaluate(() => (window as unknown as { seenStates: string[] }).seenStates);
+export const seenPeerStates = (page: Page) => page.evaluate(() => (window as unknown as { seenPeerStates: string[] }).seenPeerStates);
+
+/** Waits for the first person's tile to show a peer machine state matching `pattern`. */
+export async function expectPeerState(page: Page, pattern: RegExp | string, timeout = 15_000): Promise<void> {
+  await expect(remoteTiles(page).first()).toHaveAttribute('data-peer-state', pattern, { timeout });
+}
 
 /** Two people in a connected call, Alice first in the room. */
 export async function connectedPair(browser: Browser, url: string, room: string) {

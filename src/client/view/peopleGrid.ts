@@ -1,0 +1,91 @@
+/**
+ * The other people of the call, one tile each: their video, their name, and how the connection
+ * with them is doing. Tiles follow the call machine's roster; each carries `data-peer-id` and
+ * `data-peer-state` (their peer machine's state, written like `data-call-state`) for tools.
+ */
+import type { AnyActorRef } from 'xstate';
+import type { MediaStage } from '../effects/mediaStage.js';
+import type { PairStatus } from '../machine/events.js';
+import type { Person } from '../machine/roster.js';
+import { stateToString } from '../machine/stateToString.js';
+
+interface Tile {
+  root: HTMLElement;
+  video: HTMLVideoElement;
+  name: HTMLElement;
+  link: HTMLElement;
+}
+
+/** The connection indicator, in words (also for screen readers). */
+const LINK_WORDS: Record<PairStatus, string> = {
+  negotiating: 'connecting…',
+  connected: 'connected',
+  interrupted: 'connection interrupted…',
+  restarting: 'reconnecting…',
+  failed: 'could not connect',
+  unreachable: 'cannot get through',
+};
+
+export function play(video: HTMLVideoElement, stream: MediaStream | null): void {
+  if (video.srcObject !== stream) video.srcObject = stream;
+  if (stream) video.play().catch(() => {});
+}
+
+export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
+  const tiles = new Map<string, Tile>();
+
+  const makeTile = (key: string): Tile => {
+    const root = document.createElement('figure');
+    root.className = 'tile';
+    root.dataset.key = key;
+    const video = document.createElement('video');
+    video.autoplay = true;
+    video.playsInline = true;
+    const caption = document.createElement('figcaption');
+    const name = document.createElement('span');
+    name.className = 'name';
+    const link = document.createElement('span');
+    link.className = 'link';
+    caption.append(name, link);
+    root.append(video, caption);
+    container.append(root);
+    return { root, video, name, link };
+  };
+
+  return {
+    /** Draws the roster: a tile per person, in the order they came, each with its peer machine's state. */
+    render(people: readonly Person[], children: Readonly<Record<string, AnyActorRef | undefined>>) {
+      const keys = new Set(people.map((person) => person.key));
+      for (const [key, tile] of tiles) {
+        if (keys.has(key)) continue;
+        play(tile.video, null);
+        tile.root.remove();
+        tiles.delete(key);
+      }
+      for (const person of people) {
+        const tile = tiles.get(person.key) ?? makeTile(person.key);
+        tiles.set(person.key, tile);
+        // Away (the server forgot them for a moment), the last id they had still names them.
+        if (person.peerId !== null) tile.root.dataset.peerId = person.peerId;
+        const machine = children[person.key]?.getSnapshot() as { value?: Parameters<typeof stateToString>[0] } | undefined;
+        tile.root.dataset.peerState = machine?.value === undefined ? 'stopped' : stateToString(machine.value);
+        tile.root.dataset.link = person.status;
+        tile.name.textContent = person.name;
+        tile.link.textContent = LINK_WORDS[person.status];
+        tile.link.title = person.problem ?? '';
+        tile.root.setAttribute('aria-label', `${person.name}, ${LINK_WORDS[person.status]}`);
+        container.append(tile.root);
+      }
+      container.dataset.count = String(people.length);
+    },
+    showVideo(key: string) {
+      const tile = tiles.get(key) ?? makeTile(key);
+      tiles.set(key, tile);
+      play(tile.video, stage.remotes.get(key) ?? null);
+    },
+    hideVideo(key: string) {
+      const tile = tiles.get(key);
+      if (tile) play(tile.video, null);
+    },
+  };
+}
