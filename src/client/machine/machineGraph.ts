@@ -27,7 +27,7 @@ export interface ChartTransition {
   id: string;
   sourceId: string;
   event: string;
-  /** The event as people read it: a timer `xstate.after.iceGrace.call.…` reads `after iceGrace`. */
+  /** The event as people read it: a timer `xstate.after.iceGrace.call.…` reads `after iceGrace`; an eventless transition, `always`. */
   label: string;
   /** Empty for a transition that only runs actions and stays in the state. */
   targetIds: string[];
@@ -44,7 +44,8 @@ export interface MachineGraph {
 
 /** The id of a transition definition, as used in `ChartTransition.id`. */
 export function transitionId(transition: TransitionLike): string {
-  const siblings = transition.source.transitions.get(transition.eventType) ?? [];
+  // Eventless (`always`) transitions have the empty event type and live apart from the others.
+  const siblings = (transition.eventType === '' ? transition.source.always : transition.source.transitions.get(transition.eventType)) ?? [];
   return `${transition.source.id}:${transition.eventType}:${siblings.indexOf(transition)}`;
 }
 
@@ -89,6 +90,16 @@ export function machineGraph(machine: AnyStateMachine): MachineGraph {
           guard: guardName(transition.guard),
         });
       }
+    }
+    for (const transition of node.always ?? []) {
+      transitions.push({
+        id: transitionId(transition),
+        sourceId: node.id,
+        event: '',
+        label: 'always',
+        targetIds: (transition.target ?? []).map((target: StateNodeLike) => target.id),
+        guard: guardName(transition.guard),
+      });
     }
     for (const child of children) visit(child, node.id);
   };
