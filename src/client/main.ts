@@ -59,7 +59,7 @@ function startCall(): void {
   const panel = createStatechartPanel(panelElement!, machine);
   const call = createActor(machine, { input: { room: link.room }, inspect: (event) => panel.inspect(event) });
   panel.follow(call);
-  call.subscribe((snapshot) => view.render(snapshot));
+  view.follow(call);
   view.onUserEvent((event) => call.send(event));
   // Closing the tab leaves the room at once, so the other side does not wait for a timeout.
   window.addEventListener('pagehide', () => call.stop());

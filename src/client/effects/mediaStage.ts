@@ -3,7 +3,10 @@
  * The machines never hold a stream: they only say when to show or hide one.
  */
 export interface MediaStage {
+  /** Our camera and microphone (one track each at most). */
   local: MediaStream | null;
+  /** A screen, window or tab we share, sent in place of the camera. */
+  screen: MediaStream | null;
   /** Each remote person's media, by their key in the call (their peer machine's id). */
   remotes: Map<string, MediaStream>;
   /** Each remote person's peer connection, by key, for views that read its statistics. */
@@ -11,7 +14,7 @@ export interface MediaStage {
 }
 
 export function createMediaStage(): MediaStage {
-  return { local: null, remotes: new Map(), connections: new Map() };
+  return { local: null, screen: null, remotes: new Map(), connections: new Map() };
 }
 
 export function stopTracks(stream: MediaStream): void {

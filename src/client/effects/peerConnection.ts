@@ -5,8 +5,19 @@
  */
 import { fromCallback } from 'xstate';
 import type { SessionDescription } from '../../shared/messages.js';
+import { APP_CHANNEL } from '../../shared/peerChannel.js';
+import type { MediaState, PeerMessage } from '../../shared/peerMessages.js';
+import { parsePeerMessage } from '../../shared/parsePeerMessage.js';
 import type { PeerCommand, PeerEvent, PeerInput } from '../machine/events.js';
+import { verificationCode } from '../verification/verificationCode.js';
 import type { MediaStage } from './mediaStage.js';
+
+/** The tracks to send now: the microphone, and the shared screen in place of the camera. */
+function outgoing(stage: MediaStage, media: MediaState): { audio: MediaStreamTrack | null; video: MediaStreamTrack | null } {
+  const audio = stage.local?.getAudioTracks()[0] ?? null;
+  const screen = media.screen ? (stage.screen?.getVideoTracks()[0] ?? null) : null;
+  return { audio, video: screen ?? (media.video ? (stage.local?.getVideoTracks()[0] ?? null) : null) };
+}
 
 export function createPeerConnectionActor(stage: MediaStage) {
   return fromCallback<PeerCommand, PeerInput>(({ input, sendBack, receive }) => {
@@ -17,6 +28,62 @@ export function createPeerConnectionActor(stage: MediaStage) {
     const pc = new RTCPeerConnection({ iceServers: input.iceServers, iceTransportPolicy: input.iceTransportPolicy });
     stage.connections.set(input.key, pc);
     let relayFailureSaid = false;
+    let media = input.media;
+    let codeFor = '';
+
+    // PROTOCOL.md: one negotiated channel, made alike on both sides before the first offer.
+    const channel = pc.createDataChannel(APP_CHANNEL.label, { negotiated: true, id: APP_CHANNEL.id });
+    const tell = (message: PeerMessage) => {
+      if (channel.readyState === 'open') channel.send(JSON.stringify(message));
+    };
+    channel.addEventListener('open', () => tell({ type: 'media', ...media }));
+    channel.addEventListener('message', ({ data }) => {
+      const parsed = parsePeerMessage(data);
+      if (!parsed.ok) {
+        console.warn(`Ignored a message from the other person: ${parsed.reason}`);
+        return;
+      }
+      const message = parsed.message;
+      if (message.type === 'media') emit({ type: 'peer.media', media: { audio: message.audio, video: message.video, screen: message.screen } });
+      else emit({ type: 'peer.chat', message });
+    });
+
+    // Once both descriptions are there, the code both people can compare (verificationCode.ts).
+    pc.addEventListener('signalingstatechange', () => {
+      const local = pc.currentLocalDescription?.sdp;
+      const remote = pc.currentRemoteDescription?.sdp;
+      if (pc.signalingState !== 'stable' || !local || !remote || `${local}\n${remote}` === codeFor) return;
+      codeFor = `${local}\n${remote}`;
+      const asked = codeFor;
+      verificationCode(local, remote).then(
+        (code) => {
+          if (code !== null && asked === codeFor && pc.signalingState !== 'closed') emit({ type: 'peer.verification', code });
+        },
+        (error: unknown) => console.warn('Could not derive the verification code', error),
+      );
+    });
+
+    /** Sends the current tracks: replaced in place (no renegotiation), or added where there was none. */
+    const sendTracks = () => {
+      if (pc.signalingState === 'closed' || !stage.local) return;
+      const tracks = outgoing(stage, media);
+      for (const kind of ['audio', 'video'] as const) {
+        const track = tracks[kind];
+        const transceiver = pc.getTransceivers().find((t) => t.receiver.track.kind === kind && t.currentDirection !== 'stopped');
+        if (!transceiver) {
+          if (track) pc.addTrack(track, stage.local);
+          continue;
+        }
+        if (transceiver.sender.track !== track) {
+          transceiver.sender.replaceTrack(track).catch((error: unknown) => console.warn(`Could not send the new ${kind}`, error));
+        }
+        // Answered while this had nothing to send: sending now takes one renegotiation.
+        if (track && (transceiver.direction === 'recvonly' || transceiver.direction === 'inactive')) {
+          transceiver.sender.setStreams(stage.local);
+          transceiver.direction = 'sendrecv';
+        }
+      }
+    };
     let makingOffer = false;
     let ignoreOffer = false;
     let settingRemoteAnswer = false;
@@ -32,12 +99,16 @@ export function createPeerConnectionActor(stage: MediaStage) {
       const stream = stage.local;
       if (!stream) return;
       const sending = new Set(pc.getSenders().map((sender) => sender.track));
-      for (const track of stream.getTracks()) {
-        if (!sending.has(track)) pc.addTrack(track, stream);
+      const tracks = outgoing(stage, media);
+      for (const track of [tracks.audio, tracks.video]) {
+        if (track && !sending.has(track)) pc.addTrack(track, stream);
       }
     };
 
     pc.addEventListener('negotiationneeded', () => {
+      // The later joiner makes the first offer (PROTOCOL.md); the data channel made at once
+      // must not start one from the earlier side as well.
+      if (!input.polite && !pc.remoteDescription) return;
       makingOffer = true;
       pc.setLocalDescription()
         .then(sendLocalDescription)
@@ -118,6 +189,14 @@ export function createPeerConnectionActor(stage: MediaStage) {
           // The offerer offers now; the answerer sends them in its answer, or, if it has
           // answered already, in a renegotiation that adding them starts.
           if (input.polite || pc.remoteDescription) addLocalTracks();
+          return;
+        case 'sendMedia':
+          media = command.media;
+          sendTracks();
+          tell({ type: 'media', ...media });
+          return;
+        case 'sendChat':
+          tell(command.message);
           return;
         case 'remote.candidate':
           pc.addIceCandidate(command.candidate ?? undefined).catch((error: unknown) => {

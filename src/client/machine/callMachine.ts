@@ -13,10 +13,12 @@
  */
 import { assign, enqueueActions, fromCallback, setup, type EventObject } from 'xstate';
 import type { IceServerConfig, IceTransportPolicy } from '../../shared/messages.js';
+import type { MediaState } from '../../shared/peerMessages.js';
 import type { CallEvent, PairCommand, SignalingCommand, SignalingInput } from './events.js';
+import { INITIAL_MEDIA, localMediaMachine } from './localMediaMachine.js';
 import { explainUnreachable } from './explainUnreachable.js';
 import { peerMachine, type PeerMachineInput } from './peerMachine.js';
-import { afterJoined, afterLeft, afterWelcome, live, withoutAway, withStatus, type Person, type RosterChange } from './roster.js';
+import { afterJoined, afterLeft, afterWelcome, live, withoutAway, withPerson, withStatus, type Person, type RosterChange } from './roster.js';
 
 export interface CallInput {
   room: string;
@@ -38,7 +40,25 @@ export interface CallContext {
   peerLeft: boolean;
   /** Whether the camera and microphone are on, so a new peer connection can send them at once. */
   mediaReady: boolean;
+  /** What we send (microphone, camera, screen), as the local media machine last said. */
+  localMedia: MediaState;
+  /** Something about our devices the person should know (a headset pulled out). */
+  mediaNote: string | null;
+  /** The call's chat, oldest first; kept for the call only. */
+  chat: ChatLine[];
 }
+
+export interface ChatLine {
+  id: string;
+  /** Who wrote it: a person's key, or null for us. */
+  key: string | null;
+  name: string;
+  text: string;
+  sentAt: number;
+}
+
+/** The chat keeps this many lines; older ones go. */
+export const CHAT_LIMIT = 500;
 
 /** How long a person the server forgot (it restarted) may take to come back before they count as gone. */
 export const CALL_TIMING = {
@@ -80,6 +100,7 @@ function rosterSteps(facts: CallContext, change: RosterChange): RosterStep[] {
           iceServers: facts.iceServers,
           iceTransportPolicy: facts.iceTransportPolicy,
           mediaReady: facts.mediaReady,
+          media: facts.localMedia,
         },
       }),
     ),
@@ -94,7 +115,7 @@ export const callMachine = setup({
     input: {} as CallInput,
   },
   actors: {
-    camera: notProvided<EventObject, unknown>('camera'),
+    media: localMediaMachine,
     signaling: notProvided<SignalingCommand, SignalingInput>('signaling'),
     peer: peerMachine,
   },
@@ -178,6 +199,37 @@ export const callMachine = setup({
       for (const person of context.people) enqueue.sendTo(person.key, { type: 'media.ready' });
     }),
     takeName: assign({ name: ({ context, event }) => (event.type === 'user.start' && event.name !== undefined ? event.name : context.name) }),
+    noteMedia: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'media.changed') return;
+      enqueue.assign({ localMedia: event.media });
+      for (const person of context.people) enqueue.sendTo(person.key, { type: 'media.changed', media: event.media });
+    }),
+    sendChat: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'user.sendChat') return;
+      const text = event.text.trim().slice(0, 2_000);
+      const line: ChatLine = { id: event.id, key: null, name: context.name ?? 'You', text, sentAt: event.sentAt };
+      enqueue.assign({ chat: [...context.chat, line].slice(-CHAT_LIMIT) });
+      const message = { type: 'chat' as const, id: event.id, text, sent_at: event.sentAt };
+      for (const person of context.people) enqueue.sendTo(person.key, { type: 'chat.send', message });
+    }),
+    takeChat: assign({
+      chat: ({ context, event }) => {
+        if (event.type !== 'pair.chat') return context.chat;
+        const person = personWithKey(context, event.key);
+        if (!person || context.chat.some((line) => line.key === event.key && line.id === event.message.id)) return context.chat;
+        const line: ChatLine = { id: event.message.id, key: event.key, name: person.name, text: event.message.text, sentAt: event.message.sent_at };
+        return [...context.chat, line].slice(-CHAT_LIMIT);
+      },
+    }),
+    takeRemoteMedia: assign(({ context, event }) => (event.type === 'pair.media' ? withPerson(context, event.key, { media: event.media }) : {})),
+    takeVerification: assign(({ context, event }) =>
+      event.type === 'pair.verification' ? withPerson(context, event.key, { verificationCode: event.code }) : {},
+    ),
+    forwardToMedia: enqueueActions(({ event, enqueue }) => {
+      if (event.type === 'user.toggleMicrophone' || event.type === 'user.toggleCamera' || event.type === 'user.toggleScreen' || event.type === 'user.chooseDevice') {
+        enqueue.sendTo('media', event);
+      }
+    }),
     takeProblem: assign({ problem: ({ event }) => (event.type === 'pair.status' ? event.problem : null) }),
   },
   delays: {
@@ -185,6 +237,7 @@ export const callMachine = setup({
   },
   guards: {
     someoneThere: ({ context }) => context.people.length > 0,
+    saysSomething: ({ event }) => event.type === 'user.sendChat' && event.text.trim() !== '',
     nobodyThere: ({ context }) => context.people.length === 0,
     someoneAway: ({ context }) => context.people.some((person) => person.peerId === null),
     /** Every connection that still tries is connected (and there is at least one). */
@@ -223,6 +276,9 @@ export const callMachine = setup({
     problem: null,
     peerLeft: false,
     mediaReady: false,
+    localMedia: INITIAL_MEDIA,
+    mediaNote: null,
+    chat: [],
   }),
   states: {
     idle: {
@@ -230,8 +286,11 @@ export const callMachine = setup({
     },
     active: {
       // The camera stays on for as long as the person is in the call.
-      invoke: { id: 'camera', src: 'camera' },
-      entry: [assign({ problem: null, selfId: null, people: [], peerLeft: false, mediaReady: false }), 'rememberCall'],
+      invoke: { id: 'media', src: 'media' },
+      entry: [
+        assign({ problem: null, selfId: null, people: [], peerLeft: false, mediaReady: false, localMedia: INITIAL_MEDIA, mediaNote: null, chat: [] }),
+        'rememberCall',
+      ],
       exit: 'hideSelfView',
       on: { 'user.hangUp': { target: '#call.ended', actions: 'forgetCall' } },
       initial: 'room',
@@ -253,6 +312,8 @@ export const callMachine = setup({
               target: '#call.signalingLost',
               actions: assign({ problem: ({ event }) => event.reason }),
             },
+            'media.changed': { actions: 'noteMedia' },
+            'media.note': { actions: assign({ mediaNote: ({ event }) => event.text }) },
           },
           states: {
             // The camera starts while the socket opens and joins: neither waits for the other.
@@ -276,7 +337,15 @@ export const callMachine = setup({
                     },
                   },
                 },
-                ready: {},
+                // What the person does with their microphone, camera and screen goes to the local media machine.
+                ready: {
+                  on: {
+                    'user.toggleMicrophone': { actions: 'forwardToMedia' },
+                    'user.toggleCamera': { actions: 'forwardToMedia' },
+                    'user.toggleScreen': { actions: 'forwardToMedia' },
+                    'user.chooseDevice': { actions: 'forwardToMedia' },
+                  },
+                },
               },
             },
             call: {
@@ -321,6 +390,10 @@ export const callMachine = setup({
                       { actions: 'noteStatus' },
                     ],
                     'media.ready': { actions: 'sendMediaToEveryone' },
+                    'pair.media': { actions: 'takeRemoteMedia' },
+                    'pair.verification': { actions: 'takeVerification' },
+                    'pair.chat': { actions: 'takeChat' },
+                    'user.sendChat': { guard: 'saysSomething', actions: 'sendChat' },
                   },
                   initial: 'negotiating',
                   states: {

@@ -7,18 +7,58 @@
  * which owns the peer connection with them and tells the call machine how it is doing.
  */
 import type { IceCandidate, IceServerConfig, IceTransportPolicy, PeerInfo, SessionDescription } from '../../shared/messages.js';
+import type { ChatMessage, MediaState } from '../../shared/peerMessages.js';
 
 export type UserEvent =
   /** `name`: what the person typed before Start (the JOIN's display name). */
   | { type: 'user.start'; name?: string }
   | { type: 'user.hangUp' }
-  | { type: 'user.retry' };
+  | { type: 'user.retry' }
+  | MediaControl
+  /** `id` and `sentAt` are made by the page, so the machine stays pure. */
+  | { type: 'user.sendChat'; text: string; id: string; sentAt: number };
+
+/** What the person does with their own microphone, camera and screen during the call. */
+export type MediaControl =
+  | { type: 'user.toggleMicrophone' }
+  | { type: 'user.toggleCamera' }
+  | { type: 'user.toggleScreen' }
+  | { type: 'user.chooseDevice'; kind: 'audioinput' | 'videoinput'; deviceId: string };
 
 export type MediaEvent =
   | { type: 'media.ready' }
   | { type: 'media.denied'; detail: string }
   | { type: 'media.missing'; detail: string }
   | { type: 'media.failed'; detail: string };
+
+/** What the local media machine tells the call machine once the camera is on. */
+export type LocalMediaEvent =
+  /** What this person sends now; every peer connection follows it and tells its person. */
+  | { type: 'media.changed'; media: MediaState }
+  /** Something about the devices the person should know, in words (a headset pulled out, a switch that failed). */
+  | { type: 'media.note'; text: string };
+
+/** What the camera-and-microphone actor reports besides the first capture. */
+export type DeviceEvent =
+  | { type: 'device.cameraOn' }
+  | { type: 'device.cameraFailed'; detail: string }
+  | { type: 'device.screenOn' }
+  | { type: 'device.screenFailed'; detail: string }
+  /** The share ended outside the page (the browser's own "Stop sharing"). */
+  | { type: 'device.screenEnded' }
+  /** Another microphone or camera is in use now (chosen, or the one in use was unplugged): in words. */
+  | { type: 'device.switched'; text: string }
+  /** A device came, or a switch failed: in words. */
+  | { type: 'device.note'; text: string };
+
+/** What the local media machine asks of the camera-and-microphone actor. */
+export type DeviceCommand =
+  | { type: 'microphone'; enabled: boolean }
+  | { type: 'camera.stop' }
+  | { type: 'camera.start' }
+  | { type: 'screen.start' }
+  | { type: 'screen.stop' }
+  | { type: 'device.use'; kind: 'audioinput' | 'videoinput'; deviceId: string };
 
 export type SignalEvent =
   | {
@@ -50,7 +90,12 @@ export type PeerEvent =
   /** The relay (TURN) server turned this connection away, e.g. it refused the credentials. */
   | { type: 'peer.relayFailed'; detail: string }
   /** A description from the other side could not be applied: they started a new session. */
-  | { type: 'peer.rejected'; description: SessionDescription; detail: string };
+  | { type: 'peer.rejected'; description: SessionDescription; detail: string }
+  /** The other person said what they send (data channel). */
+  | { type: 'peer.media'; media: MediaState }
+  | { type: 'peer.chat'; message: ChatMessage }
+  /** The code derived from both sides' DTLS fingerprints, once both descriptions are set. */
+  | { type: 'peer.verification'; code: string };
 
 /** How the connection with one person is doing, as their peer machine reports it. */
 export type PairStatus = 'negotiating' | 'connected' | 'interrupted' | 'restarting' | 'failed' | 'unreachable';
@@ -69,7 +114,11 @@ export type PairEvent =
       problem: string | null;
     }
   /** The media path died: the network may have changed, so the link to the server is renewed. */
-  | { type: 'pair.refresh'; key: string };
+  | { type: 'pair.refresh'; key: string }
+  /** What the person sends, as they told us. */
+  | { type: 'pair.media'; key: string; media: MediaState }
+  | { type: 'pair.chat'; key: string; message: ChatMessage }
+  | { type: 'pair.verification'; key: string; code: string };
 
 /** What the call machine tells a person's peer machine. */
 export type PairCommand =
@@ -80,9 +129,12 @@ export type PairCommand =
   /** The camera and microphone are on now: send them. */
   | { type: 'media.ready' }
   /** The person can be reached through the server again (after a reconnect): a stalled restart may go on. */
-  | { type: 'remote.back' };
+  | { type: 'remote.back' }
+  /** What we send changed: send the current tracks and tell the person. */
+  | { type: 'media.changed'; media: MediaState }
+  | { type: 'chat.send'; message: ChatMessage };
 
-export type CallEvent = UserEvent | MediaEvent | SignalEvent | PairEvent;
+export type CallEvent = UserEvent | MediaEvent | LocalMediaEvent | SignalEvent | PairEvent;
 
 /** Everything a peer machine takes: the call machine's commands and its peer connection's events. */
 export type PeerMachineEvent = PairCommand | PeerEvent;
@@ -105,7 +157,10 @@ export type PeerCommand =
   /** Fresh ICE servers (new TURN credentials) and policy from a later welcome, for this connection. */
   | { type: 'configure'; iceServers: IceServerConfig[]; iceTransportPolicy: IceTransportPolicy }
   /** The camera and microphone came on after the peer connection started: send them now. */
-  | { type: 'addLocalMedia' };
+  | { type: 'addLocalMedia' }
+  /** The tracks to send changed (camera off or on, a screen shared, another device): send the current ones, and say so. */
+  | { type: 'sendMedia'; media: MediaState }
+  | { type: 'sendChat'; message: ChatMessage };
 
 export interface SignalingInput {
   room: string;
@@ -123,4 +178,6 @@ export interface PeerInput {
   initialDescription: SessionDescription | null;
   /** Whether the local tracks are there to send from the start (else `addLocalMedia` follows). */
   mediaReady: boolean;
+  /** What we send, to tell the person when the data channel opens. */
+  media: MediaState;
 }

@@ -8,6 +8,7 @@
  */
 import { assign, enqueueActions, fromCallback, sendParent, sendTo, setup } from 'xstate';
 import type { IceServerConfig, IceTransportPolicy, SessionDescription } from '../../shared/messages.js';
+import type { MediaState } from '../../shared/peerMessages.js';
 import type { PairEvent, PairStatus, PeerCommand, PeerInput, PeerMachineEvent } from './events.js';
 import { explainUnreachable } from './explainUnreachable.js';
 
@@ -18,9 +19,15 @@ export interface PeerMachineInput {
   iceServers: IceServerConfig[];
   iceTransportPolicy: IceTransportPolicy;
   mediaReady: boolean;
+  /** What we send (microphone, camera, screen), to tell this person. */
+  media: MediaState;
 }
 
 export interface PeerContext extends PeerMachineInput {
+  /** What this person sends, as they told us; until they do, their microphone and camera count as on. */
+  remoteMedia: MediaState;
+  /** The code from both sides' certificate fingerprints (verificationCode.ts), once both descriptions are set. */
+  verificationCode: string | null;
   /** The relay turned this connection away: without a direct path, it cannot get through. */
   relayRefused: boolean;
   /** Whether this connection has been connected at all (a failure then is no verdict on the networks). */
@@ -96,6 +103,8 @@ export const peerMachine = setup({
     pendingDescription: null,
     rebuilds: 0,
     problem: null,
+    remoteMedia: { audio: true, video: true, screen: false },
+    verificationCode: null,
   }),
   on: {
     // Kept whatever the state, so that a rebuilt connection starts from the latest.
@@ -106,6 +115,7 @@ export const peerMachine = setup({
       }),
     },
     'media.ready': { actions: assign({ mediaReady: true }) },
+    'media.changed': { actions: assign({ media: ({ event }) => event.media }) },
   },
   states: {
     connection: {
@@ -119,6 +129,7 @@ export const peerMachine = setup({
           iceTransportPolicy: context.iceTransportPolicy,
           initialDescription: context.pendingDescription,
           mediaReady: context.mediaReady,
+          media: context.media,
         }),
       },
       exit: 'hideRemoteVideo',
@@ -149,6 +160,26 @@ export const peerMachine = setup({
         },
         // The call started before the camera: its tracks join the connection now.
         'media.ready': { actions: [assign({ mediaReady: true }), sendTo('peerConnection', { type: 'addLocalMedia' })] },
+        'media.changed': {
+          actions: [
+            assign({ media: ({ event }) => event.media }),
+            sendTo('peerConnection', ({ event }) => ({ type: 'sendMedia' as const, media: event.media })),
+          ],
+        },
+        'chat.send': { actions: sendTo('peerConnection', ({ event }) => ({ type: 'sendChat' as const, message: event.message })) },
+        'peer.media': {
+          actions: [
+            assign({ remoteMedia: ({ event }) => event.media }),
+            sendParent(({ context, event }): PairEvent => ({ type: 'pair.media', key: context.key, media: event.media })),
+          ],
+        },
+        'peer.chat': { actions: sendParent(({ context, event }): PairEvent => ({ type: 'pair.chat', key: context.key, message: event.message })) },
+        'peer.verification': {
+          actions: [
+            assign({ verificationCode: ({ event }) => event.code }),
+            sendParent(({ context, event }): PairEvent => ({ type: 'pair.verification', key: context.key, code: event.code })),
+          ],
+        },
         // The other side started over (a reload, a rebuilt connection): so do we, from what it sent.
         'peer.rejected': [
           {

@@ -3,13 +3,15 @@
  * each person's peer connection, and what the page does when the machines say so. The page, the
  * simulation and the tests each supply their own.
  */
-import type { EventObject, fromCallback } from 'xstate';
+import type { fromCallback } from 'xstate';
 import { callMachine } from './callMachine.js';
-import type { PeerCommand, PeerInput, SignalingCommand, SignalingInput } from './events.js';
+import type { DeviceCommand, PeerCommand, PeerInput, SignalingCommand, SignalingInput } from './events.js';
+import { localMediaMachine } from './localMediaMachine.js';
 import { peerMachine } from './peerMachine.js';
 
 export interface CallEffects {
-  camera: ReturnType<typeof fromCallback<EventObject, unknown>>;
+  /** The camera and microphone (and a shared screen): captures at start, then does what the local media machine says. */
+  camera: ReturnType<typeof fromCallback<DeviceCommand>>;
   signaling: ReturnType<typeof fromCallback<SignalingCommand, SignalingInput>>;
   peerConnection: ReturnType<typeof fromCallback<PeerCommand, PeerInput>>;
   showSelfView(): void;
@@ -29,8 +31,9 @@ export function provideCall(effects: CallEffects) {
       hideRemoteVideo: ({ context }) => effects.hideRemoteVideo(context.key),
     },
   });
+  const media = localMediaMachine.provide({ actors: { devices: effects.camera } });
   return callMachine.provide({
-    actors: { camera: effects.camera, signaling: effects.signaling, peer },
+    actors: { media, signaling: effects.signaling, peer },
     actions: {
       showSelfView: () => effects.showSelfView(),
       hideSelfView: () => effects.hideSelfView(),

@@ -11,6 +11,7 @@
  *   connection carries on with its person under their new id, found by name.
  */
 import type { PeerInfo } from '../../shared/messages.js';
+import type { MediaState } from '../../shared/peerMessages.js';
 import type { PairStatus } from './events.js';
 
 export interface Person {
@@ -25,6 +26,10 @@ export interface Person {
   relayRefused: boolean;
   /** Why the connection with them gave up, when it did. */
   problem: string | null;
+  /** What they send, as they told us over the data channel. */
+  media: MediaState;
+  /** The code both sides of the connection with them should see (verificationCode.ts). */
+  verificationCode: string | null;
 }
 
 export interface Roster {
@@ -55,6 +60,8 @@ function newPerson(roster: Roster, peer: PeerInfo, polite: boolean): { person: P
     status: 'negotiating',
     relayRefused: false,
     problem: null,
+    media: { audio: true, video: true, screen: false },
+    verificationCode: null,
   };
   return { person, nextKey: roster.nextKey + 1 };
 }
@@ -144,6 +151,11 @@ export function withStatus(roster: Roster, key: string, status: PairStatus, rela
     ...roster,
     people: roster.people.map((person) => (person.key === key ? { ...person, status, relayRefused, problem } : person)),
   };
+}
+
+/** The roster with one person's entry changed (nothing when the key is unknown). */
+export function withPerson(roster: Roster, key: string, change: Partial<Pick<Person, 'media' | 'verificationCode'>>): Roster {
+  return { ...roster, people: roster.people.map((person) => (person.key === key ? { ...person, ...change } : person)) };
 }
 
 const GAVE_UP: readonly PairStatus[] = ['failed', 'unreachable'];

@@ -3,15 +3,15 @@
  * event is a button; those the current state does not accept are disabled. This is how the
  * call flow can be explored offline, step by step.
  */
-import { fromCallback, type Actor, type EventObject } from 'xstate';
+import { fromCallback, type Actor } from 'xstate';
 import type { CallMachine } from '../machine/callMachine.js';
-import type { PeerCommand, PeerInput, SignalingCommand, SignalingInput } from '../machine/events.js';
+import type { DeviceCommand, PeerCommand, PeerInput, SignalingCommand, SignalingInput } from '../machine/events.js';
 import { provideCall } from '../machine/provideCall.js';
 import { sampleEvents } from '../machine/sampleEvents.js';
 
 /** Effects that only exist: in a simulation the person plays their part by clicking events. */
 export const simulatedCallMachine = provideCall({
-  camera: fromCallback<EventObject, unknown>(() => {}),
+  camera: fromCallback<DeviceCommand>(() => {}),
   signaling: fromCallback<SignalingCommand, SignalingInput>(() => {}),
   peerConnection: fromCallback<PeerCommand, PeerInput>(() => {}),
   showSelfView: () => {},

@@ -3,7 +3,7 @@
  * self-view. It shows what the machines' snapshots say and turns clicks into events; it makes
  * no decisions.
  */
-import type { SnapshotFrom } from 'xstate';
+import type { Actor, AnyActorRef, SnapshotFrom } from 'xstate';
 import type { CallMachine } from '../machine/callMachine.js';
 import { describeCall } from '../machine/describeCall.js';
 import { stateToString } from '../machine/stateToString.js';
@@ -11,7 +11,27 @@ import type { MediaStage } from '../effects/mediaStage.js';
 import type { UserEvent } from '../machine/events.js';
 import { element } from './element.js';
 import type { NameStore } from './nameStore.js';
+import { createChatPanel } from './chatPanel.js';
+import { createDevicePicker } from './devicePicker.js';
 import { createPeopleGrid, play } from './peopleGrid.js';
+import { bindShortcuts } from './shortcuts.js';
+
+interface LocalMediaView {
+  microphone?: string;
+  camera?: string;
+  screen?: string;
+}
+
+/** The local media machine's regions, e.g. `{ microphone: 'on', camera: 'starting', screen: 'off' }`. */
+function localMediaOf(snapshot: SnapshotFrom<CallMachine>): LocalMediaView {
+  const media = (snapshot.children as Record<string, AnyActorRef | undefined>).media?.getSnapshot() as { value?: unknown } | undefined;
+  const value = media?.value;
+  if (typeof value !== 'object' || value === null || !('ready' in value)) return {};
+  return (value as { ready: LocalMediaView }).ready;
+}
+
+const CAMERA_LABEL: Record<string, string> = { on: 'Camera off', off: 'Camera on', starting: 'Camera starting…', failed: 'Camera on' };
+const SHARE_LABEL: Record<string, string> = { off: 'Share screen', starting: 'Choosing a screen…', on: 'Stop sharing', failed: 'Share screen' };
 
 /** `link` is the room's shareable address; null in a simulation, where there is no room. */
 export function createCallView(root: Document, stage: MediaStage, link: string | null, names: NameStore) {
@@ -26,6 +46,17 @@ export function createCallView(root: Document, stage: MediaStage, link: string |
   const nameField = element(root, 'name-field', HTMLElement);
   const nameInput = element(root, 'name', HTMLInputElement);
   const people = createPeopleGrid(element(root, 'people', HTMLElement), stage);
+  const mute = element(root, 'mute', HTMLButtonElement);
+  const camera = element(root, 'camera', HTMLButtonElement);
+  const share = element(root, 'share', HTMLButtonElement);
+  const devicesButton = element(root, 'devices', HTMLButtonElement);
+  const chatToggle = element(root, 'chat-toggle', HTMLButtonElement);
+  const help = element(root, 'help', HTMLButtonElement);
+  const helpDialog = element(root, 'help-dialog', HTMLDialogElement);
+  const mediaNote = element(root, 'media-note', HTMLElement);
+  const chat = createChatPanel(root, () => crypto.randomUUID(), () => Date.now());
+  const devices = createDevicePicker(root, navigator.mediaDevices, (deviceId) => people.setSpeaker(deviceId));
+  help.addEventListener('click', () => helpDialog.showModal());
 
   nameInput.value = names.read() ?? '';
   /** The name typed, trimmed; none (the server says "Guest") when left empty. */
@@ -60,6 +91,34 @@ export function createCallView(root: Document, stage: MediaStage, link: string |
       });
       retry.addEventListener('click', () => send({ type: 'user.retry' }));
       hangUp.addEventListener('click', () => send({ type: 'user.hangUp' }));
+      mute.addEventListener('click', () => send({ type: 'user.toggleMicrophone' }));
+      camera.addEventListener('click', () => send({ type: 'user.toggleCamera' }));
+      share.addEventListener('click', () => send({ type: 'user.toggleScreen' }));
+      chat.onSend(send);
+      devices.onChoose(send, () => stage.local);
+      // A button the state does not offer is hidden, and so is its shortcut.
+      const when = (button: HTMLButtonElement, action: () => void) => () => {
+        if (!button.hidden && !button.disabled) action();
+      };
+      bindShortcuts(root, {
+        m: when(mute, () => send({ type: 'user.toggleMicrophone' })),
+        c: when(camera, () => send({ type: 'user.toggleCamera' })),
+        s: when(share, () => send({ type: 'user.toggleScreen' })),
+        Enter: when(chatToggle, () => chat.open()),
+        '?': () => (helpDialog.open ? helpDialog.close() : helpDialog.showModal()),
+      });
+    },
+    /** Follows the call and its local media machine (the microphone, camera and screen buttons). */
+    follow(call: Actor<CallMachine>) {
+      let media: AnyActorRef | undefined;
+      call.subscribe((snapshot) => {
+        this.render(snapshot);
+        const next = (snapshot.children as Record<string, AnyActorRef | undefined>).media;
+        if (next && next !== media) {
+          media = next;
+          next.subscribe(() => this.render(call.getSnapshot()));
+        }
+      });
     },
     /** The name to rejoin with after a reload. */
     savedName: (): string | undefined => names.read() ?? undefined,
@@ -74,6 +133,23 @@ export function createCallView(root: Document, stage: MediaStage, link: string |
       hangUp.hidden = !snapshot.can({ type: 'user.hangUp' });
       newCall.hidden = !snapshot.matches('roomFull');
       people.render(snapshot.context.people, snapshot.children as Parameters<typeof people.render>[1]);
+      const local = localMediaOf(snapshot);
+      const inCall = snapshot.can({ type: 'user.toggleMicrophone' });
+      for (const button of [mute, camera, share, devicesButton, chatToggle]) button.hidden = !inCall;
+      mute.textContent = local.microphone === 'off' ? 'Unmute' : 'Mute';
+      mute.setAttribute('aria-pressed', String(local.microphone === 'off'));
+      mute.title = `${mute.textContent} (M)`;
+      camera.textContent = CAMERA_LABEL[local.camera ?? 'on'] ?? 'Camera off';
+      camera.setAttribute('aria-pressed', String(local.camera !== undefined && local.camera !== 'on'));
+      camera.title = `${camera.textContent} (C)`;
+      share.textContent = SHARE_LABEL[local.screen ?? 'off'] ?? 'Share screen';
+      share.setAttribute('aria-pressed', String(local.screen === 'on'));
+      share.title = `${share.textContent} (S)`;
+      selfView.classList.toggle('camera-off', !snapshot.context.localMedia.video);
+      mediaNote.textContent = snapshot.context.mediaNote ?? '';
+      mediaNote.hidden = !inCall || snapshot.context.mediaNote === null;
+      chat.render(snapshot.context.chat);
+      if (!inCall && chat.isOpen()) chat.close();
     },
     showSelfView: () => {
       play(selfView, stage.local);

@@ -14,7 +14,17 @@ interface Tile {
   video: HTMLVideoElement;
   name: HTMLElement;
   link: HTMLElement;
+  /** Shown instead of a frozen frame while their camera is off. */
+  placeholder: HTMLElement;
+  muted: HTMLElement;
+  code: HTMLElement;
 }
+
+const onOff = (on: boolean) => (on ? 'on' : 'off');
+
+/** What the code on a tile means, in one sentence. */
+export const CODE_MEANING =
+  'If this code is the same on their screen, your call goes straight to them, encrypted, with no one in between.';
 
 /** The connection indicator, in words (also for screen readers). */
 const LINK_WORDS: Record<PairStatus, string> = {
@@ -33,6 +43,13 @@ export function play(video: HTMLVideoElement, stream: MediaStream | null): void 
 
 export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
   const tiles = new Map<string, Tile>();
+  let speaker = '';
+  const playOn = (tile: Tile, stream: MediaStream | null) => {
+    play(tile.video, stream);
+    if (speaker && 'setSinkId' in tile.video) {
+      (tile.video as HTMLVideoElement & { setSinkId(id: string): Promise<void> }).setSinkId(speaker).catch(() => {});
+    }
+  };
 
   const makeTile = (key: string): Tile => {
     const root = document.createElement('figure');
@@ -41,15 +58,24 @@ export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
     const video = document.createElement('video');
     video.autoplay = true;
     video.playsInline = true;
+    const placeholder = document.createElement('div');
+    placeholder.className = 'placeholder';
+    placeholder.setAttribute('aria-hidden', 'true');
     const caption = document.createElement('figcaption');
+    const muted = document.createElement('span');
+    muted.className = 'muted';
+    muted.textContent = 'muted';
     const name = document.createElement('span');
     name.className = 'name';
     const link = document.createElement('span');
     link.className = 'link';
-    caption.append(name, link);
-    root.append(video, caption);
+    const code = document.createElement('span');
+    code.className = 'code';
+    code.title = CODE_MEANING;
+    caption.append(muted, name, link, code);
+    root.append(video, placeholder, caption);
     container.append(root);
-    return { root, video, name, link };
+    return { root, video, name, link, placeholder, muted, code };
   };
 
   return {
@@ -73,7 +99,22 @@ export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
         tile.name.textContent = person.name;
         tile.link.textContent = LINK_WORDS[person.status];
         tile.link.title = person.problem ?? '';
-        tile.root.setAttribute('aria-label', `${person.name}, ${LINK_WORDS[person.status]}`);
+        // What they send, as far as this page knows (their data channel messages).
+        tile.root.dataset.audio = onOff(person.media.audio);
+        tile.root.dataset.video = onOff(person.media.video);
+        tile.root.dataset.screen = onOff(person.media.screen);
+        tile.muted.hidden = person.media.audio;
+        tile.placeholder.textContent = person.name.slice(0, 1).toUpperCase();
+        if (person.verificationCode) {
+          tile.root.dataset.verificationCode = person.verificationCode;
+          tile.code.textContent = `code ${person.verificationCode}`;
+        } else {
+          delete tile.root.dataset.verificationCode;
+          tile.code.textContent = '';
+        }
+        const muted = person.media.audio ? '' : ', muted';
+        const camera = person.media.video || person.media.screen ? '' : ', camera off';
+        tile.root.setAttribute('aria-label', `${person.name}${muted}${camera}, ${LINK_WORDS[person.status]}`);
         container.append(tile.root);
       }
       container.dataset.count = String(people.length);
@@ -81,7 +122,12 @@ export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
     showVideo(key: string) {
       const tile = tiles.get(key) ?? makeTile(key);
       tiles.set(key, tile);
-      play(tile.video, stage.remotes.get(key) ?? null);
+      playOn(tile, stage.remotes.get(key) ?? null);
+    },
+    /** Where the others are heard: `setSinkId` on every tile, now and for tiles to come. */
+    setSpeaker(deviceId: string) {
+      speaker = deviceId;
+      for (const tile of tiles.values()) if (tile.video.srcObject) playOn(tile, tile.video.srcObject as MediaStream);
     },
     hideVideo(key: string) {
       const tile = tiles.get(key);

@@ -1,0 +1,149 @@
+/**
+ * The person's own microphone, camera and screen, as a statechart the call machine invokes for
+ * as long as the call is on. The camera-and-microphone actor (supplied with `.provide()`) does
+ * the capturing; this machine decides what is on. Once the camera is ready three things can
+ * change independently (parallel regions): the microphone (muted or not), the camera (off turns
+ * its light off; on again captures anew) and a shared screen (sent in place of the camera). After
+ * every change it tells the call machine what is sent now (`media.changed`), and the call machine
+ * passes that on to every person's peer machine.
+ */
+import { assign, fromCallback, sendParent, sendTo, setup } from 'xstate';
+import type { MediaState } from '../../shared/peerMessages.js';
+import type { CallEvent, DeviceCommand, DeviceEvent, MediaControl, MediaEvent } from './events.js';
+
+export interface LocalMediaContext {
+  media: MediaState;
+}
+
+type LocalMediaMachineEvent = MediaControl | MediaEvent | DeviceEvent;
+
+/** What is sent when the camera first comes on. */
+export const INITIAL_MEDIA: MediaState = { audio: true, video: true, screen: false };
+
+const announce = sendParent<LocalMediaContext, LocalMediaMachineEvent, undefined, CallEvent, LocalMediaMachineEvent>(({ context }) => ({
+  type: 'media.changed',
+  media: context.media,
+}));
+
+const note = sendParent<LocalMediaContext, LocalMediaMachineEvent, undefined, CallEvent, LocalMediaMachineEvent>(({ event }) => ({
+  type: 'media.note',
+  text: 'text' in event ? event.text : 'detail' in event ? event.detail : '',
+}));
+
+const sets = (part: Partial<MediaState>) => assign<LocalMediaContext, LocalMediaMachineEvent, undefined, LocalMediaMachineEvent, never>({
+  media: ({ context }) => ({ ...context.media, ...part }),
+});
+
+export const localMediaMachine = setup({
+  types: {
+    context: {} as LocalMediaContext,
+    events: {} as LocalMediaMachineEvent,
+  },
+  actors: {
+    devices: fromCallback<DeviceCommand>(() => {
+      throw new Error('The devices actor must be supplied with localMediaMachine.provide().');
+    }),
+  },
+}).createMachine({
+  id: 'media',
+  context: { media: INITIAL_MEDIA },
+  invoke: { id: 'devices', src: 'devices' },
+  initial: 'capturing',
+  states: {
+    capturing: {
+      on: {
+        'media.ready': { target: 'ready', actions: sendParent({ type: 'media.ready' }) },
+        // The call machine ends the call with the reason.
+        'media.denied': { target: 'unavailable', actions: sendParent(({ event }) => event) },
+        'media.missing': { target: 'unavailable', actions: sendParent(({ event }) => event) },
+        'media.failed': { target: 'unavailable', actions: sendParent(({ event }) => event) },
+      },
+    },
+    unavailable: {},
+    ready: {
+      type: 'parallel',
+      on: {
+        'user.chooseDevice': { actions: sendTo('devices', ({ event }) => ({ type: 'device.use' as const, kind: event.kind, deviceId: event.deviceId })) },
+        // Other tracks, the same state: the peer connections send the new ones.
+        'device.switched': { actions: [note, announce] },
+        'device.note': { actions: note },
+      },
+      states: {
+        microphone: {
+          initial: 'on',
+          states: {
+            on: {
+              entry: [sets({ audio: true }), sendTo('devices', { type: 'microphone', enabled: true }), announce],
+              on: { 'user.toggleMicrophone': 'off' },
+            },
+            // Muted: the track stays, sending silence, so unmuting is instant and needs no renegotiation.
+            off: {
+              entry: [sets({ audio: false }), sendTo('devices', { type: 'microphone', enabled: false }), announce],
+              on: { 'user.toggleMicrophone': 'on' },
+            },
+          },
+        },
+        camera: {
+          initial: 'on',
+          states: {
+            on: {
+              entry: [sets({ video: true }), announce],
+              on: {
+                'user.toggleCamera': 'off',
+                // The camera was unplugged and no other is there.
+                'device.cameraFailed': { target: 'failed', actions: note },
+              },
+            },
+            // Off means the track is stopped, so the camera's light goes out.
+            off: {
+              entry: [sets({ video: false }), sendTo('devices', { type: 'camera.stop' }), announce],
+              on: { 'user.toggleCamera': 'starting' },
+            },
+            starting: {
+              entry: sendTo('devices', { type: 'camera.start' }),
+              on: {
+                'device.cameraOn': 'on',
+                'device.cameraFailed': { target: 'failed', actions: note },
+                'user.toggleCamera': 'off',
+              },
+            },
+            failed: {
+              entry: [sets({ video: false }), announce],
+              on: { 'user.toggleCamera': 'starting' },
+            },
+          },
+        },
+        screen: {
+          initial: 'off',
+          states: {
+            off: {
+              entry: [sets({ screen: false }), sendTo('devices', { type: 'screen.stop' }), announce],
+              on: { 'user.toggleScreen': 'starting' },
+            },
+            // The browser asks which screen, window or tab; the person may cancel.
+            starting: {
+              entry: sendTo('devices', { type: 'screen.start' }),
+              on: {
+                'device.screenOn': 'on',
+                'device.screenFailed': { target: 'failed', actions: note },
+                'user.toggleScreen': 'off',
+              },
+            },
+            on: {
+              entry: [sets({ screen: true }), announce],
+              on: {
+                'user.toggleScreen': 'off',
+                'device.screenEnded': 'off',
+              },
+            },
+            failed: {
+              on: { 'user.toggleScreen': 'starting' },
+            },
+          },
+        },
+      },
+    },
+  },
+});
+
+export type LocalMediaMachine = typeof localMediaMachine;
