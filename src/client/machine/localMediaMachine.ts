@@ -20,16 +20,6 @@ type LocalMediaMachineEvent = MediaControl | MediaEvent | DeviceEvent;
 /** What is sent when the camera first comes on. */
 export const INITIAL_MEDIA: MediaState = { audio: true, video: true, screen: false };
 
-const announce = sendParent<LocalMediaContext, LocalMediaMachineEvent, undefined, CallEvent, LocalMediaMachineEvent>(({ context }) => ({
-  type: 'media.changed',
-  media: context.media,
-}));
-
-const note = sendParent<LocalMediaContext, LocalMediaMachineEvent, undefined, CallEvent, LocalMediaMachineEvent>(({ event }) => ({
-  type: 'media.note',
-  text: 'text' in event ? event.text : 'detail' in event ? event.detail : '',
-}));
-
 const sets = (part: Partial<MediaState>) => assign<LocalMediaContext, LocalMediaMachineEvent, undefined, LocalMediaMachineEvent, never>({
   media: ({ context }) => ({ ...context.media, ...part }),
 });
@@ -44,6 +34,15 @@ export const localMediaMachine = setup({
       throw new Error('The devices actor must be supplied with localMediaMachine.provide().');
     }),
   },
+  // What the call machine is told; named, so a test can run the machine without a parent.
+  actions: {
+    /** What is sent now. */
+    announce: sendParent(({ context }): CallEvent => ({ type: 'media.changed', media: context.media })),
+    /** Something the person should know about their devices. */
+    note: sendParent(({ event }): CallEvent => ({ type: 'media.note', text: 'text' in event ? event.text : 'detail' in event ? event.detail : '' })),
+    /** The capture's outcome, for the call machine to act on. */
+    passOn: sendParent(({ event }): CallEvent => (event.type === 'media.denied' || event.type === 'media.missing' || event.type === 'media.failed' ? event : { type: 'media.ready' })),
+  },
 }).createMachine({
   id: 'media',
   context: { media: INITIAL_MEDIA },
@@ -52,11 +51,11 @@ export const localMediaMachine = setup({
   states: {
     capturing: {
       on: {
-        'media.ready': { target: 'ready', actions: sendParent({ type: 'media.ready' }) },
+        'media.ready': { target: 'ready', actions: 'passOn' },
         // The call machine ends the call with the reason.
-        'media.denied': { target: 'unavailable', actions: sendParent(({ event }) => event) },
-        'media.missing': { target: 'unavailable', actions: sendParent(({ event }) => event) },
-        'media.failed': { target: 'unavailable', actions: sendParent(({ event }) => event) },
+        'media.denied': { target: 'unavailable', actions: 'passOn' },
+        'media.missing': { target: 'unavailable', actions: 'passOn' },
+        'media.failed': { target: 'unavailable', actions: 'passOn' },
       },
     },
     unavailable: {},
@@ -65,20 +64,20 @@ export const localMediaMachine = setup({
       on: {
         'user.chooseDevice': { actions: sendTo('devices', ({ event }) => ({ type: 'device.use' as const, kind: event.kind, deviceId: event.deviceId })) },
         // Other tracks, the same state: the peer connections send the new ones.
-        'device.switched': { actions: [note, announce] },
-        'device.note': { actions: note },
+        'device.switched': { actions: ['note', 'announce'] },
+        'device.note': { actions: 'note' },
       },
       states: {
         microphone: {
           initial: 'on',
           states: {
             on: {
-              entry: [sets({ audio: true }), sendTo('devices', { type: 'microphone', enabled: true }), announce],
+              entry: [sets({ audio: true }), sendTo('devices', { type: 'microphone', enabled: true }), 'announce'],
               on: { 'user.toggleMicrophone': 'off' },
             },
             // Muted: the track stays, sending silence, so unmuting is instant and needs no renegotiation.
             off: {
-              entry: [sets({ audio: false }), sendTo('devices', { type: 'microphone', enabled: false }), announce],
+              entry: [sets({ audio: false }), sendTo('devices', { type: 'microphone', enabled: false }), 'announce'],
               on: { 'user.toggleMicrophone': 'on' },
             },
           },
@@ -87,28 +86,28 @@ export const localMediaMachine = setup({
           initial: 'on',
           states: {
             on: {
-              entry: [sets({ video: true }), announce],
+              entry: [sets({ video: true }), 'announce'],
               on: {
                 'user.toggleCamera': 'off',
                 // The camera was unplugged and no other is there.
-                'device.cameraFailed': { target: 'failed', actions: note },
+                'device.cameraFailed': { target: 'failed', actions: 'note' },
               },
             },
             // Off means the track is stopped, so the camera's light goes out.
             off: {
-              entry: [sets({ video: false }), sendTo('devices', { type: 'camera.stop' }), announce],
+              entry: [sets({ video: false }), sendTo('devices', { type: 'camera.stop' }), 'announce'],
               on: { 'user.toggleCamera': 'starting' },
             },
             starting: {
               entry: sendTo('devices', { type: 'camera.start' }),
               on: {
                 'device.cameraOn': 'on',
-                'device.cameraFailed': { target: 'failed', actions: note },
+                'device.cameraFailed': { target: 'failed', actions: 'note' },
                 'user.toggleCamera': 'off',
               },
             },
             failed: {
-              entry: [sets({ video: false }), announce],
+              entry: [sets({ video: false }), 'announce'],
               on: { 'user.toggleCamera': 'starting' },
             },
           },
@@ -117,7 +116,7 @@ export const localMediaMachine = setup({
           initial: 'off',
           states: {
             off: {
-              entry: [sets({ screen: false }), sendTo('devices', { type: 'screen.stop' }), announce],
+              entry: [sets({ screen: false }), sendTo('devices', { type: 'screen.stop' }), 'announce'],
               on: { 'user.toggleScreen': 'starting' },
             },
             // The browser asks which screen, window or tab; the person may cancel.
@@ -125,12 +124,12 @@ export const localMediaMachine = setup({
               entry: sendTo('devices', { type: 'screen.start' }),
               on: {
                 'device.screenOn': 'on',
-                'device.screenFailed': { target: 'failed', actions: note },
+                'device.screenFailed': { target: 'failed', actions: 'note' },
                 'user.toggleScreen': 'off',
               },
             },
             on: {
-              entry: [sets({ screen: true }), announce],
+              entry: [sets({ screen: true }), 'announce'],
               on: {
                 'user.toggleScreen': 'off',
                 'device.screenEnded': 'off',

@@ -4,7 +4,7 @@
  * as buttons; the model-based tests walk the machines with them.
  */
 import type { CallContext } from './callMachine.js';
-import type { CallEvent, PairStatus, PeerMachineEvent } from './events.js';
+import type { CallEvent, DeviceEvent, MediaControl, MediaEvent, PairStatus, PeerMachineEvent } from './events.js';
 
 export interface SampleEvent<TEvent = CallEvent> {
   label: string;
@@ -64,6 +64,35 @@ export function sampleEvents(context: CallContext): SampleEvent[] {
     { label: 'signal.error', event: { type: 'signal.error', code: 'UNKNOWN_PEER', message: 'No such peer (simulated).' } },
     { label: 'signal.disconnected', event: { type: 'signal.disconnected' } },
     { label: 'signal.lost', event: { type: 'signal.lost', reason: 'The connection to the call server was lost (simulated).' } },
+    ...MEDIA_CONTROLS,
+    { label: 'user.sendChat', event: { type: 'user.sendChat', text: 'Hello <b>all</b>', id: 'chat-1', sentAt: 1_796_130_000_000 } },
+    { label: 'media.changed (muted)', event: { type: 'media.changed', media: { audio: false, video: true, screen: false } } },
+    { label: 'media.note', event: { type: 'media.note', text: 'The headset was unplugged; now using the built-in microphone (simulated).' } },
+  ];
+}
+
+const MEDIA_CONTROLS: SampleEvent<MediaControl>[] = [
+  { label: 'user.toggleMicrophone', event: { type: 'user.toggleMicrophone' } },
+  { label: 'user.toggleCamera', event: { type: 'user.toggleCamera' } },
+  { label: 'user.toggleScreen', event: { type: 'user.toggleScreen' } },
+  { label: 'user.chooseDevice', event: { type: 'user.chooseDevice', kind: 'audioinput', deviceId: 'simulated-headset' } },
+];
+
+/** What the person and their devices can tell the local media machine. */
+export function sampleLocalMediaEvents(): SampleEvent<MediaControl | MediaEvent | DeviceEvent>[] {
+  return [
+    ...MEDIA_CONTROLS,
+    { label: 'media.ready', event: { type: 'media.ready' } },
+    { label: 'media.denied', event: { type: 'media.denied', detail: 'Camera and microphone access was blocked (simulated).' } },
+    { label: 'media.missing', event: { type: 'media.missing', detail: 'No camera or microphone was found (simulated).' } },
+    { label: 'media.failed', event: { type: 'media.failed', detail: 'The camera is busy (simulated).' } },
+    { label: 'device.cameraOn', event: { type: 'device.cameraOn' } },
+    { label: 'device.cameraFailed', event: { type: 'device.cameraFailed', detail: 'The camera was unplugged (simulated).' } },
+    { label: 'device.screenOn', event: { type: 'device.screenOn' } },
+    { label: 'device.screenFailed', event: { type: 'device.screenFailed', detail: 'Screen sharing was cancelled (simulated).' } },
+    { label: 'device.screenEnded', event: { type: 'device.screenEnded' } },
+    { label: 'device.switched', event: { type: 'device.switched', text: 'Now using the headset (simulated).' } },
+    { label: 'device.note', event: { type: 'device.note', text: 'A new camera is there (simulated).' } },
   ];
 }
 
@@ -92,6 +121,9 @@ export function samplePairEvents(context: CallContext): SampleEvent[] {
     { label: 'pair.description', event: { type: 'pair.description', key, description: OFFER } },
     { label: 'pair.candidate', event: { type: 'pair.candidate', key, candidate: CANDIDATE } },
     { label: 'pair.refresh', event: { type: 'pair.refresh', key } },
+    { label: 'pair.media (camera off)', event: { type: 'pair.media', key, media: { audio: true, video: false, screen: false } } },
+    { label: 'pair.chat', event: { type: 'pair.chat', key, message: { type: 'chat', id: 'm-1', text: 'Hi!', sent_at: 1_796_130_000_000 } } },
+    { label: 'pair.verification', event: { type: 'pair.verification', key, code: '1234 5678' } },
   ];
 }
 
@@ -117,5 +149,10 @@ export function samplePeerEvents(): SampleEvent<PeerMachineEvent>[] {
     { label: 'configure', event: { type: 'configure', iceServers: [TURN], iceTransportPolicy: 'all' } },
     { label: 'media.ready', event: { type: 'media.ready' } },
     { label: 'remote.back', event: { type: 'remote.back' } },
+    { label: 'peer.media (muted)', event: { type: 'peer.media', media: { audio: false, video: true, screen: false } } },
+    { label: 'peer.chat', event: { type: 'peer.chat', message: { type: 'chat', id: 'm-1', text: 'Hi!', sent_at: 1_796_130_000_000 } } },
+    { label: 'peer.verification', event: { type: 'peer.verification', code: '1234 5678' } },
+    { label: 'media.changed (camera off)', event: { type: 'media.changed', media: { audio: true, video: false, screen: false } } },
+    { label: 'chat.send', event: { type: 'chat.send', message: { type: 'chat', id: 'c-1', text: 'Hello', sent_at: 1_796_130_000_000 } } },
   ];
 }
