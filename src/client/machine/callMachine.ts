@@ -237,6 +237,8 @@ export const callMachine = setup({
   },
   guards: {
     someoneThere: ({ context }) => context.people.length > 0,
+    nobodyElseConnected: ({ context, event }) =>
+      event.type === 'pair.refresh' && !context.people.some((person) => person.key !== event.key && person.status === 'connected'),
     saysSomething: ({ event }) => event.type === 'user.sendChat' && event.text.trim() !== '',
     nobodyThere: ({ context }) => context.people.length === 0,
     someoneAway: ({ context }) => context.people.some((person) => person.peerId === null),
@@ -383,7 +385,9 @@ export const callMachine = setup({
                     'signal.candidate': { actions: 'forwardToPerson' },
                     'pair.description': { actions: 'sendToServer' },
                     'pair.candidate': { actions: 'sendToServer' },
-                    'pair.refresh': { actions: 'refreshLink' },
+                    // A dead media path with everyone means our network changed: renew the link to
+                    // the server too. With one person of several it is more likely theirs.
+                    'pair.refresh': { guard: 'nobodyElseConnected', actions: 'refreshLink' },
                     'pair.status': [
                       { guard: 'lastGaveUpUnreachable', target: '#call.unreachable', actions: 'takeProblem' },
                       { guard: 'lastGaveUpFailed', target: '#call.failed', actions: 'takeProblem' },

@@ -28,7 +28,7 @@ const openContexts: BrowserContext[] = [];
 // What a person would see in the console as a fault of the page itself.
 const pageFaults: string[] = [];
 
-async function closeOpenContexts(): Promise<void> {
+export async function closeOpenContexts(): Promise<void> {
   for (const context of openContexts.splice(0)) await context.close();
 }
 
