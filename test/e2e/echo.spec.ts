@@ -1,20 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import { expectTalking } from './support/audioLevel.js';
 import { startCoturn } from './support/coturn.js';
+import { launchMediaBrowser } from './support/fakeDevices.js';
 import { CONNECTED, expect, expectRemoteVideoMoving, expectState, openPage, openPerson, startServer, test as base } from './support/fixtures.js';
 
 // The audio level is read with Web Audio, which must run without a click in the page.
 const test = base.extend<{ listener: Browser }>({
   listener: async ({}, use) => {
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--use-fake-device-for-media-stream',
-        '--use-fake-ui-for-media-stream',
-        '--allow-loopback-in-peer-connection',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-    });
+    const browser = await launchMediaBrowser();
     try {
       await use(browser);
     } finally {
@@ -23,27 +17,8 @@ const test = base.extend<{ listener: Browser }>({
   },
 });
 
-/** The loudest level of the remote video's audio over about a second (0 silent, 1 full scale). */
-function remoteAudioPeak(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const video = document.querySelector('[data-peer-id] video') as HTMLVideoElement;
-    const context = new AudioContext();
-    try {
-      const analyser = context.createAnalyser();
-      context.createMediaStreamSource(video.srcObject as MediaStream).connect(analyser);
-      const samples = new Float32Array(analyser.fftSize);
-      let peak = 0;
-      for (let i = 0; i < 20; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        analyser.getFloatTimeDomainData(samples);
-        for (const sample of samples) peak = Math.max(peak, Math.abs(sample));
-      }
-      return peak;
-    } finally {
-      await context.close();
-    }
-  });
-}
+/** The remote video's audio, as the person hears it. */
+const remoteVideo = (page: Page) => page.locator('[data-peer-id] video');
 
 test('/?echo shows my own picture and sound coming back, with the round trip and the path', async ({ listener, server }) => {
   const page = await openPerson(listener, `${server.url}/?echo`, { startsIdle: false });
@@ -53,7 +28,7 @@ test('/?echo shows my own picture and sound coming back, with the round trip and
   await expect(page.locator('#echo-note')).toContainText('you see and hear yourself');
   await expect(page.getByRole('button', { name: 'Copy link' })).toBeHidden();
   await expectRemoteVideoMoving(page);
-  await expect.poll(() => remoteAudioPeak(page), { timeout: 15_000 }).toBeGreaterThan(0.1);
+  await expectTalking(remoteVideo(page));
 
   const quality = page.getByLabel('Connection quality');
   await expect(quality).toBeVisible();
@@ -119,7 +94,7 @@ test('a test call relayed through TURN (coturn) when the operator wants every ca
       page = await openPerson(listener, `${server.url}/?echo`, { startsIdle: false });
       await expectState(page, CONNECTED, 30_000);
       await expectRemoteVideoMoving(page);
-      await expect.poll(() => remoteAudioPeak(page!), { timeout: 15_000 }).toBeGreaterThan(0.1);
+      await expectTalking(remoteVideo(page));
       const quality = page.getByLabel('Connection quality');
       await expect(quality).toHaveAttribute('data-path', /^relay\//);
       await expect(quality).toContainText('relayed');

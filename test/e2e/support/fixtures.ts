@@ -58,16 +58,20 @@ export { expect };
  * A person: a page in a browser context of their own, like a separate browser profile. A page
  * that starts by itself (a test call) is not waited for in `idle`.
  */
-export async function openPerson(browser: Browser, url: string, { startsIdle = true } = {}): Promise<Page> {
-  const page = await openPage(browser, url);
+export async function openPerson(browser: Browser, url: string, { startsIdle = true, prepare }: { startsIdle?: boolean; prepare?: Prepare } = {}): Promise<Page> {
+  const page = await openPage(browser, url, prepare);
   if (startsIdle) await expect(page.locator('body')).toHaveAttribute('data-call-state', 'idle');
   return page;
 }
 
+/** Made ready before the page opens: init scripts, routes. */
+export type Prepare = (context: BrowserContext) => Promise<unknown>;
+
 /** Any page of the app in a context of its own, watched for faults and closed after the test. */
-export async function openPage(browser: Browser, url: string): Promise<Page> {
+export async function openPage(browser: Browser, url: string, prepare?: Prepare): Promise<Page> {
   const context = await browser.newContext();
   openContexts.push(context);
+  await prepare?.(context);
   const page = await context.newPage();
   page.on('pageerror', (error) => pageFaults.push(`uncaught: ${error.message}`));
   page.on('console', (message) => {
