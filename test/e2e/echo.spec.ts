@@ -2,20 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from '@playwright/test';
 import { expectTalking } from './support/audioLevel.js';
 import { startCoturn } from './support/coturn.js';
-import { launchMediaBrowser } from './support/fakeDevices.js';
+import { mediaBrowserFixture } from './support/fakeDevices.js';
 import { CONNECTED, expect, expectRemoteVideoMoving, expectState, openPage, openPerson, startServer, test as base } from './support/fixtures.js';
 
 // The audio level is read with Web Audio, which must run without a click in the page.
-const test = base.extend<{ listener: Browser }>({
-  listener: async ({}, use) => {
-    const browser = await launchMediaBrowser();
-    try {
-      await use(browser);
-    } finally {
-      await browser.close();
-    }
-  },
-});
+const test = base.extend<{ listener: Browser }>({ listener: mediaBrowserFixture() });
 
 /** The remote video's audio, as the person hears it. */
 const remoteVideo = (page: Page) => page.locator('[data-peer-id] video');

@@ -3,29 +3,15 @@
 // level and tone of received audio, and fingerprints rewritten on the way.
 import type { Browser, Page } from '@playwright/test';
 import { audioLevel, expectSilent, expectTalking } from './support/audioLevel.js';
-import { CAMERAS, MICROPHONE_LABELS, MICROPHONE_TONES_HZ, installFakeDevices, launchMediaBrowser, look, plugDevice, unplugDevice } from './support/fakeDevices.js';
+import { CAMERAS, MICROPHONE_LABELS, MICROPHONE_TONES_HZ, installFakeDevices, look, mediaBrowserFixture, plugDevice, unplugDevice } from './support/fakeDevices.js';
 import { CONNECTED, WAITING, expect, expectRemoteVideoMoving, expectState, openPage, openPerson, remoteTiles, test as base } from './support/fixtures.js';
 import { watchPeerConnections } from './support/peerConnections.js';
 import { openScreenToShare } from './support/screenShare.js';
 import { tamperFingerprints } from './support/tamperSignaling.js';
 
 const test = base.extend<{ media: Browser; sharing: Browser }>({
-  media: async ({}, use) => {
-    const browser = await launchMediaBrowser();
-    try {
-      await use(browser);
-    } finally {
-      await browser.close();
-    }
-  },
-  sharing: async ({}, use) => {
-    const browser = await launchMediaBrowser({ screenShare: true });
-    try {
-      await use(browser);
-    } finally {
-      await browser.close();
-    }
-  },
+  media: mediaBrowserFixture(),
+  sharing: mediaBrowserFixture({ screenShare: true }),
 });
 
 /** Shows what getUserMedia gives for `constraints` in a new `<video id>` of the page. */

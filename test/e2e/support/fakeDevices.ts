@@ -53,6 +53,18 @@ export function launchMediaBrowser(options: MediaBrowserOptions = {}): Promise<B
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: mediaBrowserArgs(options) });
 }
 
+/** A Playwright fixture: a browser launched with these options for each test, closed after it. */
+export function mediaBrowserFixture(options: MediaBrowserOptions = {}) {
+  return async ({}: object, use: (browser: Browser) => Promise<void>) => {
+    const browser = await launchMediaBrowser(options);
+    try {
+      await use(browser);
+    } finally {
+      await browser.close();
+    }
+  };
+}
+
 export interface PluggedDevice {
   kind: 'audioinput' | 'videoinput';
   label: string;
