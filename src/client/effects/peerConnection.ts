@@ -30,6 +30,8 @@ export function createPeerConnectionActor(stage: MediaStage) {
     let relayFailureSaid = false;
     let media = input.media;
     let codeFor = '';
+    /** The code being derived, so that a failure it explains is reported after it. */
+    let deriving: Promise<unknown> = Promise.resolve();
 
     // PROTOCOL.md: one negotiated channel, made alike on both sides before the first offer.
     const channel = pc.createDataChannel(APP_CHANNEL.label, { negotiated: true, id: APP_CHANNEL.id });
@@ -55,7 +57,7 @@ export function createPeerConnectionActor(stage: MediaStage) {
       if (pc.signalingState !== 'stable' || !local || !remote || `${local}\n${remote}` === codeFor) return;
       codeFor = `${local}\n${remote}`;
       const asked = codeFor;
-      verificationCode(local, remote).then(
+      deriving = verificationCode(local, remote).then(
         (code) => {
           if (code !== null && asked === codeFor && pc.signalingState !== 'closed') emit({ type: 'peer.verification', code });
         },
@@ -141,11 +143,21 @@ export function createPeerConnectionActor(stage: MediaStage) {
         case 'disconnected':
           return emit({ type: 'peer.disconnected' });
         case 'failed':
-          return emit({ type: 'peer.failed' });
+          // The code shows first: it is what tells the two people their descriptions differ.
+          if (encryptionFailed()) void deriving.then(() => emit({ type: 'peer.untrusted' }));
+          else emit({ type: 'peer.failed' });
+          return;
         default:
           return;
       }
     });
+
+    /** The path works (ICE) but the encryption on it (DTLS) failed. */
+    function encryptionFailed(): boolean {
+      const ice = pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed';
+      const transports = [...pc.getSenders().map((sender) => sender.transport), pc.sctp?.transport];
+      return ice && transports.some((transport) => transport?.state === 'failed');
+    }
 
     async function acceptDescription(description: SessionDescription) {
       if (pc.signalingState === 'closed') return;

@@ -87,6 +87,12 @@ export type PeerEvent =
   | { type: 'peer.connected' }
   | { type: 'peer.disconnected' }
   | { type: 'peer.failed' }
+  /**
+   * A path was found, but the encryption could not be set up on it (DTLS failed while ICE was
+   * connected): the other side's certificate is not the one its description named, as when
+   * someone in the middle replaced the descriptions.
+   */
+  | { type: 'peer.untrusted' }
   /** The relay (TURN) server turned this connection away, e.g. it refused the credentials. */
   | { type: 'peer.relayFailed'; detail: string }
   /** A description from the other side could not be applied: they started a new session. */

@@ -180,6 +180,14 @@ export const peerMachine = setup({
             sendParent(({ context, event }): PairEvent => ({ type: 'pair.verification', key: context.key, code: event.code })),
           ],
         },
+        // Trying again would meet the same certificate: this is no fault of the networks.
+        'peer.untrusted': {
+          target: '#peer.failed',
+          actions: assign({
+            problem:
+              'The call could not be secured: the other side answered with a certificate that is not the one its description named, so someone between you (the network, or the call server) may be interfering. Compare the codes on another channel, or try from another network, then press Try again.',
+          }),
+        },
         // The other side started over (a reload, a rebuilt connection): so do we, from what it sent.
         'peer.rejected': [
           {

@@ -136,6 +136,7 @@ export function samplePeerEvents(): SampleEvent<PeerMachineEvent>[] {
     { label: 'peer.connected', event: { type: 'peer.connected' } },
     { label: 'peer.disconnected', event: { type: 'peer.disconnected' } },
     { label: 'peer.failed', event: { type: 'peer.failed' } },
+    { label: 'peer.untrusted', event: { type: 'peer.untrusted' } },
     {
       label: 'peer.relayFailed',
       event: { type: 'peer.relayFailed', detail: 'turn:turn.example.org:3478 answered 401 Unauthorized (simulated).' },
