@@ -4,6 +4,7 @@
  * out, the charts share the panel's width and each scrolls inside its own viewport to keep its
  * latest current state in view.
  */
+import { fitScaleFor, MIN_SCALE } from './chartFit.js';
 import type { StatechartDrawing } from './renderStatechart.js';
 
 export interface ZoomedChart {
@@ -19,14 +20,7 @@ export interface ChartZoom {
   keepInView(chart: ZoomedChart, stateId: string): void;
 }
 
-/** Space between charts, as in the stylesheet's `.charts { gap }`. */
-const GAP = 8;
-/** A fitted chart is never narrower than its caption needs (`.charts.fit .machine-chart { min-width }`). */
-const MIN_SLOT = 96;
-/** What another line of charts costs besides the charts: the gap and the captions. */
-const LINE_GAP = GAP + 48;
 const STEP = 1.25;
-const MIN_SCALE = 0.05;
 const MAX_SCALE = 3;
 
 /** The scroll position that shows `[start, start + size)`, moving as little as possible. */
@@ -41,33 +35,11 @@ export function createChartZoom(tools: HTMLElement, area: HTMLElement): ChartZoo
   let scale = 1;
   const charts = new Map<ZoomedChart, string | null>();
 
-  /** The largest scale at which the charts, wrapped onto lines as the page wraps them, fit the area. */
   const fitScale = () => {
-    const list = [...charts.keys()].map((chart) => chart.drawing);
     const first = charts.keys().next().value;
     if (!first) return 1;
     const height = parseFloat(getComputedStyle(first.viewport).maxHeight) || 400;
-    const width = area.clientWidth;
-    const fits = (scale: number) => {
-      let lineWidth = 0;
-      let lineHeight = 0;
-      let used = 0;
-      for (const drawing of list) {
-        // A pixel to spare, so that rounding never brings up a scroll bar.
-        const slot = Math.max(drawing.width * scale, MIN_SLOT) + 1;
-        if (lineWidth && lineWidth + GAP + slot > width) {
-          used += lineHeight + LINE_GAP;
-          lineWidth = 0;
-          lineHeight = 0;
-        }
-        lineWidth += (lineWidth ? GAP : 0) + slot;
-        lineHeight = Math.max(lineHeight, drawing.height * scale + 1);
-      }
-      return lineWidth <= width && used + lineHeight <= height;
-    };
-    let scale = 1;
-    while (scale > MIN_SCALE && !fits(scale)) scale *= 0.97;
-    return scale;
+    return fitScaleFor([...charts.keys()].map((chart) => chart.drawing), { width: area.clientWidth, height });
   };
 
   const reveal = (chart: ZoomedChart) => {
