@@ -164,7 +164,7 @@ export function createStatechartPanel(container: HTMLElement, machine: AnyStateM
     chart.previous = now;
   };
 
-  /** The local media machine's chart, next to the call's, while it runs. */
+  /** The local media machine's chart, after the people's, while it runs. */
   const followMedia = (children: Record<string, AnyActorRef | undefined>) => {
     const actor = children.media;
     if (media && media.actor !== actor) {
@@ -176,7 +176,6 @@ export function createStatechartPanel(container: HTMLElement, machine: AnyStateM
     if (!actor || media || !child?.machine || child.value === undefined) return;
     const chart = addChart(child.machine, 'your microphone, camera and screen', 'You');
     chart.figure.dataset.machine = 'media';
-    callChart.figure.after(chart.figure);
     media = { actor, chart };
     show(chart, child.value);
   };
@@ -202,6 +201,8 @@ export function createStatechartPanel(container: HTMLElement, machine: AnyStateM
       people.set(actor, chart);
       show(chart, child.value);
     }
+    // The people's charts come right after the call's: the ones to follow most.
+    if (media && media.chart.figure.nextElementSibling) area.append(media.chart.figure);
   };
 
   return {
