@@ -31,7 +31,7 @@ const inConnection = (snapshot: PeerSnapshot) => snapshot.matches('connection');
 const restarting = (snapshot: PeerSnapshot) => snapshot.matches({ connection: 'restarting' });
 const connected = (snapshot: PeerSnapshot) => snapshot.matches({ connection: 'connected' }) || snapshot.matches({ connection: 'interrupted' });
 
-const model = createModel({
+const model = createModel<PeerSnapshot, PeerMachineEvent, PeerMachineInput>({
   machine: withSilentParent(peerMachine),
   timing: PEER_TIMING,
   samples: () => samplePeerEvents(),

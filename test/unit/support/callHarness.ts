@@ -5,9 +5,10 @@
  * person it is with, and the test speaks for it (`peer`), as the real one would. Time is a
  * simulated clock, so the timers run only when a test moves it on.
  */
-import { createActor, fromCallback, SimulatedClock, type EventObject } from 'xstate';
+import { createActor, fromCallback, SimulatedClock, type ActorRefFrom, type EventObject } from 'xstate';
 import type { CallInput } from '../../../src/client/machine/callMachine.js';
 import type { CallEvent, PeerCommand, PeerEvent, PeerInput, SignalingCommand, SignalingInput } from '../../../src/client/machine/events.js';
+import type { peerMachine } from '../../../src/client/machine/peerMachine.js';
 import { provideCall } from '../../../src/client/machine/provideCall.js';
 import { stateToString } from '../../../src/client/machine/stateToString.js';
 
@@ -75,7 +76,7 @@ export function startCall(input: CallInput = { room: 'room-1' }) {
   actor.start();
 
   const connectionsWith = (key: string) => log.connections.filter((connection) => connection.key === key);
-  const peerActor = (key: string) => actor.getSnapshot().children[key];
+  const peerActor = (key: string) => actor.getSnapshot().children[key] as ActorRefFrom<typeof peerMachine> | undefined;
   return {
     actor,
     log,

@@ -13,10 +13,9 @@ import {
   initialTransition,
   transition,
   type AnyActorScope,
+  type AnyMachineSnapshot,
   type AnyStateMachine,
-  type EventFromLogic,
-  type InputFrom,
-  type SnapshotFrom,
+  type EventObject,
 } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { machineGraph } from '../../../src/client/machine/machineGraph.js';
@@ -49,16 +48,16 @@ export interface ModelPath<TSnapshot, TEvent> {
   steps: ModelStep<TSnapshot, TEvent>[];
 }
 
-export interface ModelSpec<TMachine extends AnyStateMachine> {
-  machine: TMachine;
+export interface ModelSpec<TSnapshot extends AnyMachineSnapshot, TEvent extends EventObject> {
+  machine: AnyStateMachine;
   /** How long each of the machine's delays is, by the name its `delays` give it. */
   timing: Readonly<Record<string, number>>;
   /** What the world could send the machine, shaped to its snapshot (the timers come on top). */
-  samples(snapshot: SnapshotFrom<TMachine>): SampleEvent<EventFromLogic<TMachine>>[];
+  samples(snapshot: TSnapshot): SampleEvent<TEvent>[];
   /** Whether the world could send `event` now: a machine may accept more than can happen. */
-  couldHappen(snapshot: SnapshotFrom<TMachine>, event: EventFromLogic<TMachine> | DelayedEvent): boolean;
+  couldHappen(snapshot: TSnapshot, event: TEvent | DelayedEvent): boolean;
   /** Which snapshots count as one state when looking for paths. */
-  stateKey(snapshot: SnapshotFrom<TMachine>): string;
+  stateKey(snapshot: TSnapshot): string;
 }
 
 const AFTER = 'xstate.after.';
@@ -77,9 +76,9 @@ export function withSilentParent<TMachine extends AnyStateMachine>(machine: TMac
   }) as TMachine;
 }
 
-export function createModel<TMachine extends AnyStateMachine>(spec: ModelSpec<TMachine>) {
-  type Snapshot = SnapshotFrom<TMachine>;
-  type Event = EventFromLogic<TMachine>;
+export function createModel<TSnapshot extends AnyMachineSnapshot, TEvent extends EventObject, TInput>(spec: ModelSpec<TSnapshot, TEvent>) {
+  type Snapshot = TSnapshot;
+  type Event = TEvent;
   type Path = ModelPath<Snapshot, Event>;
   type Sample = { label: string; event: Event | DelayedEvent };
 
@@ -118,7 +117,7 @@ export function createModel<TMachine extends AnyStateMachine>(spec: ModelSpec<TM
     let before = path.steps.at(-1)?.after ?? path.start;
     const steps = events.map((event): ModelStep<Snapshot, Event> => {
       const label = samples(before).find((sample) => JSON.stringify(sample.event) === JSON.stringify(event))?.label;
-      const [after] = transition(spec.machine, before, asEvent(event));
+      const after = transition(spec.machine, before, asEvent(event))[0] as Snapshot;
       before = after;
       return { label: label ?? event.type, event, delay: delays.get(event.type) ?? null, after };
     });
@@ -128,16 +127,16 @@ export function createModel<TMachine extends AnyStateMachine>(spec: ModelSpec<TM
   const found = new Map<string, Path[]>();
 
   /** The shortest path to every state (as told apart by `stateKey`). */
-  function shortestPaths(input: InputFrom<TMachine>): Path[] {
+  function shortestPaths(input: TInput): Path[] {
     const key = JSON.stringify(input);
     const cached = found.get(key);
     if (cached) return cached;
-    const [start] = initialTransition(spec.machine, input);
+    const start = initialTransition(spec.machine, input)[0] as Snapshot;
     const empty: Path = { name: stateToString(start.value), start, steps: [] };
     const paths = getShortestPaths(spec.machine, {
       input,
-      events: (snapshot: Snapshot) => accepted(snapshot).map(({ event }) => asEvent(event)),
-      serializeState: (snapshot: Snapshot) => spec.stateKey(snapshot),
+      events: (snapshot) => accepted(snapshot as Snapshot).map(({ event }) => asEvent(event)),
+      serializeState: (snapshot) => spec.stateKey(snapshot as Snapshot),
     })
       // The first step of a path found by xstate/graph is the initial state, entered by `xstate.init`.
       .map((path) => continued(empty, path.steps.slice(1).map((step) => step.event as Event)));
@@ -146,7 +145,7 @@ export function createModel<TMachine extends AnyStateMachine>(spec: ModelSpec<TM
   }
 
   /** Each shortest path, continued by every event its last state accepts: every transition, once or more. */
-  function transitionPaths(input: InputFrom<TMachine>): Path[] {
+  function transitionPaths(input: TInput): Path[] {
     return shortestPaths(input).flatMap((path) => {
       const end = path.steps.at(-1)?.after ?? path.start;
       return accepted(end).map(({ event }) => continued(path, [event]));

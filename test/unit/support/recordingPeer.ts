@@ -92,7 +92,7 @@ export function startRecordedPeer(input: PeerMachineInput) {
     input,
     clock,
     inspect: (inspection) => {
-      if (inspection.type !== '@xstate.microstep' || inspection.actorRef.id !== 'peer') return;
+      if (inspection.type !== '@xstate.microstep' || (inspection.actorRef as AnyActorRef).id !== 'peer') return;
       for (const definition of inspection._transitions) taken.add(transitionId(definition));
     },
   });
