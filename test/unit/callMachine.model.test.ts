@@ -6,15 +6,14 @@
  * person's peer machine) and a simulated clock, and after every step the invariants below must
  * hold. The suite fails when some state or transition of the machine is on no path.
  */
-import { isDeepStrictEqual } from 'node:util';
-import type { StateValue } from 'xstate';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { callMachine, type CallContext, type CallInput } from '../../src/client/machine/callMachine.js';
 import type { CallEvent, PairCommand, SignalingCommand } from '../../src/client/machine/events.js';
 import { machineGraph } from '../../src/client/machine/machineGraph.js';
 import { live } from '../../src/client/machine/roster.js';
 import { stateToString } from '../../src/client/machine/stateToString.js';
 import { callModel as model, MAX_PEOPLE, type CallSnapshot } from './support/callModel.js';
+import { activePaths, expectEverythingCovered, holds, same, take } from './support/modelChecks.js';
 import type { DelayedEvent, ModelPath, ModelStep } from './support/modelPaths.js';
 import {
   running,
@@ -48,15 +47,6 @@ const keysOf = (context: CallContext) => context.people.map((person) => person.k
 const paths = model.transitionPaths(INPUT);
 const graph = machineGraph(callMachine);
 const LONGEST_DELAY = Math.max(...[...model.delays.values()].map((delay) => delay.ms));
-
-/** `expect` only when the values differ: thousands of steps each check dozens of things. */
-function same(actual: unknown, expected: unknown, message: string) {
-  if (!isDeepStrictEqual(actual, expected)) expect(actual, message).toEqual(expected);
-}
-
-function holds(condition: boolean, message: string) {
-  if (!condition) expect(condition, message).toBe(true);
-}
 
 type ViewEntry = Extract<Entry, { kind: 'view' }>;
 function lastView(timeline: readonly Entry[], actions: readonly ViewAction[]): ViewAction | undefined {
@@ -266,29 +256,6 @@ function checkStep(call: RecordedCall, before: CallSnapshot, step: CallStep, fro
   same(session, expectedSession, `${at}: session actions`);
 }
 
-/** Every dotted state path active in `value`. */
-function activePaths(value: StateValue, prefix = ''): string[] {
-  if (typeof value === 'string') return [`${prefix}${value}`];
-  return Object.entries(value).flatMap(([key, child]) =>
-    child === undefined ? [`${prefix}${key}`] : [`${prefix}${key}`, ...activePaths(child, `${prefix}${key}.`)],
-  );
-}
-
-/** Takes one step on the running machine: sends the event, or lets the timer's delay pass. */
-function take(call: RecordedCall, step: CallStep, at: string) {
-  if (step.delay === null) {
-    call.send(step.event as CallEvent);
-    return;
-  }
-  // The timer must not be due a millisecond early, and must be due exactly on time.
-  const before = call.actor.getSnapshot();
-  const from = call.timeline.length;
-  call.advance(step.delay.ms - 1);
-  same(call.actor.getSnapshot().value, before.value, `${at}: state 1 ms before ${step.delay.name}`);
-  same(call.timeline.slice(from + 1), [], `${at}: effects 1 ms before ${step.delay.name}`);
-  call.advance(1);
-}
-
 /** Replays `path` on the machine with recording fakes, checking the invariants after every step. */
 function replay(path: CallPath) {
   const call = startRecordedCall(INPUT);
@@ -364,14 +331,6 @@ describe('call machine model coverage', () => {
       for (const statePath of replayed.visited) visited.add(statePath);
       for (const id of replayed.call.taken) taken.add(id);
     }
-    const states = [...graph.states.values()].filter((state) => state.id !== graph.rootId);
-    const missingStates = states.filter((state) => !visited.has(state.path)).map((state) => state.path);
-    const missingTransitions = graph.transitions.filter((transition) => !taken.has(transition.id)).map((transition) => transition.id);
-    console.log(
-      `call machine model coverage: states ${states.length - missingStates.length}/${states.length}, ` +
-        `transitions ${graph.transitions.length - missingTransitions.length}/${graph.transitions.length}, paths ${paths.length}`,
-    );
-    expect(missingStates, 'states that no path visits').toEqual([]);
-    expect(missingTransitions, 'transitions that no path takes').toEqual([]);
+    expectEverythingCovered('call machine', graph, visited, taken, paths.length);
   });
 });

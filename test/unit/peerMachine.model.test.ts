@@ -6,13 +6,13 @@
  * after every step the invariants below must hold. The suite fails when some state or
  * transition of the machine is on no path.
  */
-import { isDeepStrictEqual } from 'node:util';
-import type { SnapshotFrom, StateValue } from 'xstate';
-import { describe, expect, it } from 'vitest';
+import type { SnapshotFrom } from 'xstate';
+import { describe, it } from 'vitest';
 import type { PairEvent, PairStatus, PeerCommand, PeerMachineEvent } from '../../src/client/machine/events.js';
 import { PEER_TIMING, peerMachine, type PeerMachineInput } from '../../src/client/machine/peerMachine.js';
 import { samplePeerEvents } from '../../src/client/machine/sampleEvents.js';
 import { stateToString } from '../../src/client/machine/stateToString.js';
+import { activePaths, expectEverythingCovered, holds, same, take } from './support/modelChecks.js';
 import { createModel, withSilentParent, type ModelPath, type ModelStep } from './support/modelPaths.js';
 import { PEER_GRAPH, running, sinceStart, startRecordedPeer, type Entry, type RecordedPeer } from './support/recordingPeer.js';
 
@@ -57,15 +57,6 @@ const model = createModel<PeerSnapshot, PeerMachineEvent, PeerMachineInput>({
 
 const paths = INPUTS.flatMap((input) => model.transitionPaths(input).map((path) => ({ input, path })));
 const LONGEST_DELAY = Math.max(...[...model.delays.values()].map((delay) => delay.ms));
-
-/** `expect` only when the values differ: thousands of steps each check dozens of things. */
-function same(actual: unknown, expected: unknown, message: string) {
-  if (!isDeepStrictEqual(actual, expected)) expect(actual, message).toEqual(expected);
-}
-
-function holds(condition: boolean, message: string) {
-  if (!condition) expect(condition, message).toBe(true);
-}
 
 /** The status the peer machine reports in each of its states. */
 function statusOf(snapshot: PeerSnapshot): PairStatus {
@@ -212,29 +203,6 @@ function checkStep(peer: RecordedPeer, input: PeerMachineInput, before: PeerSnap
   if (event.type === 'media.ready') same(context.mediaReady, true, `${at}: media kept`);
 }
 
-/** Every dotted state path active in `value`. */
-function activePaths(value: StateValue, prefix = ''): string[] {
-  if (typeof value === 'string') return [`${prefix}${value}`];
-  return Object.entries(value).flatMap(([key, child]) =>
-    child === undefined ? [`${prefix}${key}`] : [`${prefix}${key}`, ...activePaths(child, `${prefix}${key}.`)],
-  );
-}
-
-/** Takes one step on the running machine: sends the event, or lets the timer's delay pass. */
-function take(peer: RecordedPeer, step: PeerStep, at: string) {
-  if (step.delay === null) {
-    peer.send(step.event as PeerMachineEvent);
-    return;
-  }
-  // The timer must not be due a millisecond early, and must be due exactly on time.
-  const before = peer.snapshot();
-  const from = peer.timeline.length;
-  peer.advance(step.delay.ms - 1);
-  same(peer.snapshot().value, before.value, `${at}: state 1 ms before ${step.delay.name}`);
-  same(peer.timeline.slice(from + 1), [], `${at}: effects 1 ms before ${step.delay.name}`);
-  peer.advance(1);
-}
-
 function replay(input: PeerMachineInput, path: PeerPath) {
   const peer = startRecordedPeer(input);
   const visited = new Set(activePaths(peer.snapshot().value));
@@ -310,14 +278,6 @@ describe('peer machine model coverage', () => {
       for (const statePath of replayed.visited) visited.add(statePath);
       for (const id of replayed.peer.taken) taken.add(id);
     }
-    const states = [...PEER_GRAPH.states.values()].filter((state) => state.id !== PEER_GRAPH.rootId);
-    const missingStates = states.filter((state) => !visited.has(state.path)).map((state) => state.path);
-    const missingTransitions = PEER_GRAPH.transitions.filter((transition) => !taken.has(transition.id)).map((transition) => transition.id);
-    console.log(
-      `peer machine model coverage: states ${states.length - missingStates.length}/${states.length}, ` +
-        `transitions ${PEER_GRAPH.transitions.length - missingTransitions.length}/${PEER_GRAPH.transitions.length}, paths ${paths.length}`,
-    );
-    expect(missingStates, 'states that no path visits').toEqual([]);
-    expect(missingTransitions, 'transitions that no path takes').toEqual([]);
+    expectEverythingCovered('peer machine', PEER_GRAPH, visited, taken, paths.length);
   });
 });

@@ -66,6 +66,9 @@ function couldHappen(snapshot: CallSnapshot, event: ModelEvent): boolean {
   // of a call with the camera on, which the unit tests cover the other way.
   const capturing = snapshot.matches({ active: { room: { media: 'capturing' } } });
   if (capturing && (event.type.startsWith('pair.') || event.type === 'signal.peerJoined')) return false;
+  // While the link is down a pair's status may change too, but the call machine takes it the
+  // same whatever the link is doing: the walk changes statuses with the link up only.
+  if (event.type === 'pair.status' && !online(snapshot)) return false;
   if (event.type.startsWith('pair.')) {
     const key = (event as { key: string }).key;
     return context.people.some((person) => person.key === key && live([person]).length === 1);

@@ -86,6 +86,7 @@ export function startRecordedCall(input: CallInput) {
     timeline,
     /** Ids (`machineGraph` form) of every transition taken so far. */
     taken,
+    snapshot: () => actor.getSnapshot(),
     send(event: CallEvent) {
       timeline.push({ kind: 'sent', event });
       actor.send(event);
