@@ -27,7 +27,7 @@ describe('the statechart layout of the call machine', () => {
     expect(rows.map((row) => row.transition.id).sort()).toEqual(graph.transitions.map((t) => t.id).sort());
     for (const row of rows) expect(row.text.startsWith(row.transition.label)).toBe(true);
     expect(rows.find((row) => row.transition.id === 'call.active.room.call.joining:signal.welcome:0')?.text).toBe(
-      'signal.welcome [othersAlreadyThere] → inCall',
+      'signal.welcome → waiting',
     );
   });
 
