@@ -1,5 +1,24 @@
+/**
+ * The call machine with one other person (its peer machine real, the effects fakes): starting,
+ * the roles, negotiating, leaving, hanging up and the ways out. The rules hold for each pair; see
+ * callGroup.test.ts for more than one other person.
+ */
 import { describe, expect, it } from 'vitest';
-import { ALICE, ANSWER, BOB, CAPTURING, CANDIDATE, ICE, IN_ROOM, OFFER, callIn, startCall } from './support/callHarness.js';
+import {
+  ALICE,
+  ANSWER,
+  BOB,
+  CAPTURING,
+  CANDIDATE,
+  FIRST,
+  IN_ROOM,
+  OFFER,
+  PEER,
+  callIn,
+  peerInput,
+  startCall,
+  welcome,
+} from './support/callHarness.js';
 
 describe('starting a call', () => {
   it('waits in idle and touches nothing until the person presses Start', () => {
@@ -21,20 +40,29 @@ describe('starting a call', () => {
     expect(call.log.view).toEqual(['showSelfView']);
   });
 
+  it('joins with the name typed before Start, which replaces the one it was made with', () => {
+    const call = startCall({ room: 'team-sync', name: 'Ann' });
+    call.send({ type: 'user.start', name: 'Annie' });
+    expect(call.log.signaling.inputs).toEqual([{ room: 'team-sync', name: 'Annie' }]);
+    call.send({ type: 'user.hangUp' }, { type: 'user.start' });
+    expect(call.log.signaling.inputs.at(-1)).toEqual({ room: 'team-sync', name: 'Annie' });
+  });
+
   it('a call that starts before the camera is on opens its peer connection, and hands it the media when it comes', () => {
     const call = startCall();
-    call.send({ type: 'user.start' }, { type: 'signal.welcome', selfId: BOB.peer_id, peers: [ALICE], iceServers: ICE, iceTransportPolicy: 'all' });
+    call.send({ type: 'user.start' }, welcome(BOB.peer_id, [ALICE]));
     expect(call.state()).toBe('active.room.media.capturing active.room.call.inCall.negotiating active.room.server.online');
-    expect(call.log.peer.inputs).toEqual([{ polite: true, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: false }]);
+    expect(call.connections(FIRST).map((connection) => connection.input)).toEqual([peerInput(FIRST, true, { mediaReady: false })]);
     call.send({ type: 'media.ready' });
     expect(call.state()).toBe(IN_ROOM.negotiating);
-    expect(call.log.peer.received).toEqual([{ type: 'addLocalMedia' }]);
+    expect(call.peerLog(FIRST).received).toEqual([{ type: 'addLocalMedia' }]);
+    expect(call.peerContext(FIRST)?.mediaReady).toBe(true);
     expect(call.log.view).toEqual(['showSelfView']);
   });
 
   it('a camera that fails while the room is joined leaves the room and says why', () => {
     const call = startCall();
-    call.send({ type: 'user.start' }, { type: 'signal.welcome', selfId: ALICE.peer_id, peers: [], iceServers: ICE, iceTransportPolicy: 'all' });
+    call.send({ type: 'user.start' }, welcome(ALICE.peer_id, []));
     call.send({ type: 'media.denied', detail: 'Blocked.' });
     expect(call.state()).toBe('mediaError.denied');
     expect(call.log.signaling.stopped).toBe(1);
@@ -47,7 +75,7 @@ describe('starting a call', () => {
     expect(call.state()).toBe(IN_ROOM.connected);
     expect(call.log.camera.started).toBe(1);
     expect(call.log.signaling.inputs).toHaveLength(1);
-    expect(call.log.peer.inputs).toHaveLength(1);
+    expect(call.log.connections).toHaveLength(1);
   });
 });
 
@@ -56,28 +84,31 @@ describe('roles in the room', () => {
     const call = callIn('waiting');
     expect(call.state()).toBe(IN_ROOM.waiting);
     expect(call.context().selfId).toBe(ALICE.peer_id);
-    expect(call.log.peer.inputs).toEqual([]);
+    expect(call.log.connections).toEqual([]);
+    expect(call.actor.getSnapshot().children[FIRST]).toBeUndefined();
   });
 
   it('the first person answers as the impolite peer when the other joins', () => {
     const call = callIn('negotiatingAsImpolite');
     expect(call.state()).toBe(IN_ROOM.negotiating);
-    expect(call.context().remote).toEqual(BOB);
-    expect(call.log.peer.inputs).toEqual([{ polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true }]);
+    expect(call.peerState(FIRST)).toBe(PEER.negotiating);
+    expect(call.person(FIRST)).toMatchObject({ peerId: BOB.peer_id, name: BOB.name, polite: false, status: 'negotiating' });
+    expect(call.log.connections.map((connection) => connection.input)).toEqual([peerInput(FIRST, false)]);
   });
 
   it('the later joiner is the polite peer and calls the first person in the room', () => {
     const call = callIn('negotiatingAsPolite');
     expect(call.state()).toBe(IN_ROOM.negotiating);
-    expect(call.context().remote).toEqual(ALICE);
-    expect(call.log.peer.inputs).toEqual([{ polite: true, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true }]);
+    expect(call.person(FIRST)).toMatchObject({ peerId: ALICE.peer_id, name: ALICE.name, polite: true });
+    expect(call.log.connections.map((connection) => connection.input)).toEqual([peerInput(FIRST, true)]);
   });
 });
 
 describe('negotiating', () => {
   it('sends the local offer and candidates to the other peer, and ends candidates with null', () => {
     const call = callIn('negotiatingAsPolite');
-    call.send(
+    call.peer(
+      FIRST,
       { type: 'peer.description', description: OFFER },
       { type: 'peer.candidate', candidate: CANDIDATE },
       { type: 'peer.candidate', candidate: null },
@@ -95,8 +126,8 @@ describe('negotiating', () => {
       { type: 'signal.description', from: BOB.peer_id, description: OFFER },
       { type: 'signal.candidate', from: BOB.peer_id, candidate: CANDIDATE },
     );
-    call.send({ type: 'peer.description', description: ANSWER });
-    expect(call.log.peer.received).toEqual([
+    call.peer(FIRST, { type: 'peer.description', description: ANSWER });
+    expect(call.peerLog(FIRST).received).toEqual([
       { type: 'remote.description', description: OFFER },
       { type: 'remote.candidate', candidate: CANDIDATE },
     ]);
@@ -109,13 +140,13 @@ describe('negotiating', () => {
       { type: 'signal.description', from: 'stranger', description: OFFER },
       { type: 'signal.candidate', from: 'stranger', candidate: CANDIDATE },
     );
-    expect(call.log.peer.received).toEqual([]);
+    expect(call.peerLog(FIRST).received).toEqual([]);
   });
 
-  it('shows the remote video when a track arrives', () => {
+  it('shows the remote video in that person’s tile when a track arrives', () => {
     const call = callIn('negotiatingAsPolite');
-    call.send({ type: 'peer.track' });
-    expect(call.log.view).toEqual(['showSelfView', 'showRemoteVideo']);
+    call.peer(FIRST, { type: 'peer.track' });
+    expect(call.log.view).toEqual(['showSelfView', `showRemoteVideo ${FIRST}`]);
   });
 });
 
@@ -123,55 +154,54 @@ describe('connected', () => {
   it('is connected when the peer connection is, and rides out an interruption', () => {
     const call = callIn('connected');
     expect(call.state()).toBe(IN_ROOM.connected);
-    call.send({ type: 'peer.disconnected' });
-    expect(call.state()).toBe(IN_ROOM.interrupted);
-    call.send({ type: 'peer.connected' });
+    expect(call.person(FIRST)?.status).toBe('connected');
+    call.peer(FIRST, { type: 'peer.disconnected' });
+    expect(call.state()).toBe(IN_ROOM.negotiating);
+    expect(call.peerState(FIRST)).toBe(PEER.interrupted);
+    expect(call.person(FIRST)?.status).toBe('interrupted');
+    call.peer(FIRST, { type: 'peer.connected' });
     expect(call.state()).toBe(IN_ROOM.connected);
-    expect(call.log.peer.inputs).toHaveLength(1);
-    expect(call.log.peer.stopped).toBe(0);
+    expect(call.peerLog(FIRST)).toEqual({ started: 1, stopped: 0, received: [] });
   });
 
   it('restarts ICE when it fails instead of ending the call, keeping camera, room and peer connection', () => {
     const call = callIn('connected');
-    call.send({ type: 'peer.disconnected' }, { type: 'peer.failed' });
-    expect(call.state()).toBe(IN_ROOM.restarting);
+    call.peer(FIRST, { type: 'peer.disconnected' }, { type: 'peer.failed' });
+    expect(call.peerState(FIRST)).toBe(PEER.restarting);
+    expect(call.state()).toBe(IN_ROOM.negotiating);
     expect(call.context().problem).toBeNull();
-    expect(call.log.peer.received).toEqual([{ type: 'restartIce' }]);
-    expect(call.log.peer.inputs).toHaveLength(1);
-    expect(call.log.peer.stopped).toBe(0);
+    expect(call.peerLog(FIRST)).toEqual({ started: 1, stopped: 0, received: [{ type: 'restartIce' }] });
     expect(call.log.signaling.stopped).toBe(0);
     expect(call.log.camera.stopped).toBe(0);
   });
 });
 
 describe('the other person leaves', () => {
-  it('closes the peer connection, hides their video and waits for them with the camera still on', () => {
+  it('closes the peer connection, drops their tile and waits for them with the camera still on', () => {
     const call = callIn('connected');
     call.send({ type: 'signal.peerLeft', peerId: BOB.peer_id });
     expect(call.state()).toBe(IN_ROOM.waiting);
-    expect(call.context().remote).toBeNull();
+    expect(call.context().people).toEqual([]);
     expect(call.context().peerLeft).toBe(true);
-    expect(call.log.peer.stopped).toBe(1);
-    expect(call.log.view.at(-1)).toBe('hideRemoteVideo');
+    expect(call.actor.getSnapshot().children[FIRST]).toBeUndefined();
+    expect(call.peerLog(FIRST)).toMatchObject({ started: 1, stopped: 1 });
     expect(call.log.camera.stopped).toBe(0);
     expect(call.log.signaling.stopped).toBe(0);
   });
 
-  it('starts a new call by itself when they come back', () => {
+  it('starts a new call by itself when they come back, with a new peer machine', () => {
     const call = callIn('connected');
     call.send({ type: 'signal.peerLeft', peerId: BOB.peer_id }, { type: 'signal.peerJoined', peer: BOB });
     expect(call.state()).toBe(IN_ROOM.negotiating);
-    expect(call.log.peer.inputs).toEqual([
-      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true },
-      { polite: false, iceServers: ICE, iceTransportPolicy: 'all', initialDescription: null, mediaReady: true },
-    ]);
+    expect(call.context().people.map((person) => person.key)).toEqual(['person-2']);
+    expect(call.log.connections.map((connection) => connection.input)).toEqual([peerInput(FIRST, false), peerInput('person-2', false)]);
   });
 
   it('ignores PEER_LEFT for someone who is not in this call', () => {
     const call = callIn('connected');
     call.send({ type: 'signal.peerLeft', peerId: 'someone-else' });
     expect(call.state()).toBe(IN_ROOM.connected);
-    expect(call.log.peer.stopped).toBe(0);
+    expect(call.peerLog(FIRST).stopped).toBe(0);
   });
 });
 
@@ -194,7 +224,8 @@ describe('hanging up', () => {
     expect(call.state()).toBe('ended');
     expect(call.log.camera.stopped).toBe(1);
     expect(call.log.signaling.stopped).toBe(call.log.signaling.inputs.length);
-    expect(call.log.peer.stopped).toBe(call.log.peer.inputs.length);
+    expect(call.running()).toBe(0);
+    expect(Object.keys(call.actor.getSnapshot().children)).toEqual([]);
     expect(call.log.view).toContain('hideSelfView');
     expect(call.log.session).toEqual(['rememberCall', 'forgetCall']);
   });
@@ -204,16 +235,18 @@ describe('hanging up', () => {
     call.send({ type: 'user.hangUp' }, { type: 'user.start' });
     expect(call.state()).toBe(CAPTURING);
     expect(call.log.camera.started).toBe(2);
-    expect(call.context().problem).toBeNull();
+    expect(call.context()).toMatchObject({ problem: null, people: [], selfId: null });
   });
 
   it('says nothing more to the effects once ended', () => {
     const call = callIn('connected');
+    const connection = call.log.connections[0]!;
     call.send({ type: 'user.hangUp' });
     const sent = call.log.signaling.sent.length;
-    call.send({ type: 'peer.description', description: OFFER }, { type: 'signal.description', from: BOB.peer_id, description: OFFER });
+    connection.say({ type: 'peer.description', description: OFFER });
+    call.send({ type: 'signal.description', from: BOB.peer_id, description: OFFER });
     expect(call.log.signaling.sent).toHaveLength(sent);
-    expect(call.log.peer.received).toEqual([]);
+    expect(connection.received).toEqual([]);
   });
 });
 
@@ -238,9 +271,9 @@ describe('ways out, each with a way back', () => {
 
   it('a full room releases the camera and says so', () => {
     const call = callIn('joining');
-    call.send({ type: 'signal.roomFull', message: 'Room "x" is full.' });
+    call.send({ type: 'signal.roomFull', message: 'This call is full: it holds 4 people.' });
     expect(call.state()).toBe('roomFull');
-    expect(call.context().problem).toBe('Room "x" is full.');
+    expect(call.context().problem).toBe('This call is full: it holds 4 people.');
     expect(call.log.camera.stopped).toBe(1);
     expect(call.log.signaling.stopped).toBe(1);
     expect(call.log.session).toEqual(['rememberCall', 'forgetCall']);
@@ -255,7 +288,7 @@ describe('ways out, each with a way back', () => {
     expect(call.state()).toBe('signalingLost');
     expect(call.context().problem).toBe('Cannot reach the call server.');
     expect(call.log.camera.stopped).toBe(1);
-    expect(call.log.peer.stopped).toBe(call.log.peer.inputs.length);
+    expect(call.running()).toBe(0);
     call.send({ type: 'user.retry' });
     expect(call.state()).toBe(CAPTURING);
   });

@@ -4,9 +4,9 @@
  * of connecting, restarting and rebuilding for minutes.
  */
 import { describe, expect, it } from 'vitest';
-import { TIMING } from '../../src/client/machine/callMachine.js';
+import { PEER_TIMING as TIMING } from '../../src/client/machine/peerMachine.js';
 import { describeCall } from '../../src/client/machine/describeCall.js';
-import { ALICE, BOB, ICE, IN_ROOM, callIn, startCall, type Call } from './support/callHarness.js';
+import { ALICE, BOB, FIRST, IN_ROOM, PEER, callIn, peerInput, startCall, welcome, type Call } from './support/callHarness.js';
 
 const TURN_1 = [{ urls: 'turn:turn.example.test:3478', username: '1796130000:bob-id', credential: 'first' }];
 const TURN_2 = [{ urls: 'turn:turn.example.test:3478', username: '1796133600:bob-id', credential: 'second' }];
@@ -16,7 +16,7 @@ const REFUSED = { type: 'peer.relayFailed', detail: 'turn:turn.example.test:3478
 function relayOnlyCall(): Call {
   const call = startCall();
   call.send({ type: 'user.start' }, { type: 'media.ready' });
-  call.send({ type: 'signal.welcome', selfId: BOB.peer_id, peers: [ALICE], iceServers: TURN_1, iceTransportPolicy: 'relay' });
+  call.send({ ...welcome(BOB.peer_id, [ALICE], TURN_1), iceTransportPolicy: 'relay' });
   return call;
 }
 
@@ -27,19 +27,25 @@ describe('ICE servers and policy from the server', () => {
     const call = relayOnlyCall();
 
     expect(call.state()).toBe(IN_ROOM.negotiating);
-    expect(call.log.peer.inputs).toEqual([{ polite: true, iceServers: TURN_1, iceTransportPolicy: 'relay', initialDescription: null, mediaReady: true }]);
+    expect(call.connections(FIRST).map((connection) => connection.input)).toEqual([
+      peerInput(FIRST, true, { iceServers: TURN_1, iceTransportPolicy: 'relay' }),
+    ]);
   });
 
   it('a later welcome (a resume) hands the fresh credentials to the same peer connection', () => {
     const call = relayOnlyCall();
-    call.send({ type: 'peer.connected' }, { type: 'signal.disconnected' });
+    call.peer(FIRST, { type: 'peer.connected' });
+    call.send({ type: 'signal.disconnected' });
 
-    call.send({ type: 'signal.welcome', selfId: BOB.peer_id, peers: [ALICE], iceServers: TURN_2, iceTransportPolicy: 'relay' });
+    call.send({ ...welcome(BOB.peer_id, [ALICE], TURN_2), iceTransportPolicy: 'relay' });
 
     expect(call.state()).toBe(IN_ROOM.connected);
-    expect(call.log.peer.inputs).toHaveLength(1);
-    expect(call.log.peer.received).toEqual([{ type: 'configure', iceServers: TURN_2, iceTransportPolicy: 'relay' }]);
+    expect(call.peerLog(FIRST)).toEqual({ started: 1, stopped: 0, received: [{ type: 'configure', iceServers: TURN_2, iceTransportPolicy: 'relay' }] });
     expect(call.context().iceServers).toEqual(TURN_2);
+    // A rebuilt connection starts from the fresh ones too.
+    expect(call.peerContext(FIRST)).toMatchObject({ iceServers: TURN_2, iceTransportPolicy: 'relay' });
+    call.peer(FIRST, { type: 'peer.rejected', description: { type: 'offer', sdp: 'v=0 offer' }, detail: 'New session.' });
+    expect(call.connections(FIRST).at(-1)?.input).toMatchObject({ iceServers: TURN_2, iceTransportPolicy: 'relay' });
   });
 });
 
@@ -47,12 +53,12 @@ describe('a relay that refuses the call', () => {
   it('with every call relayed, ends the call at once with what to do', () => {
     const call = relayOnlyCall();
 
-    call.send(REFUSED);
+    call.peer(FIRST, REFUSED);
 
     expect(call.state()).toBe('unreachable');
     expect(status(call)).toEqual({ tone: 'error', text: expect.stringMatching(/^The call cannot get through: .*relay.*press Try again\.$/) });
     // Nothing keeps running behind the message.
-    expect(call.log.peer.stopped).toBe(1);
+    expect(call.running()).toBe(0);
     expect(call.log.camera.stopped).toBe(1);
     expect(call.actor.getSnapshot().can({ type: 'user.retry' })).toBe(true);
   });
@@ -60,37 +66,39 @@ describe('a relay that refuses the call', () => {
   it('with direct paths allowed, lets a direct path connect the call', () => {
     const call = callIn('negotiatingAsImpolite');
 
-    call.send(REFUSED, { type: 'peer.connected' });
+    call.peer(FIRST, REFUSED, { type: 'peer.connected' });
 
     expect(call.state()).toBe(IN_ROOM.connected);
   });
 
   it('with direct paths allowed but none working, says the call cannot get through when the connection gives up', () => {
     const call = callIn('negotiatingAsImpolite');
-    call.send(REFUSED);
+    call.peer(FIRST, REFUSED);
     expect(call.state()).toBe(IN_ROOM.negotiating);
+    expect(call.person(FIRST)).toMatchObject({ status: 'negotiating', relayRefused: true });
 
-    call.send({ type: 'peer.failed' });
+    call.peer(FIRST, { type: 'peer.failed' });
 
     expect(call.state()).toBe('unreachable');
     expect(status(call).text).toContain('your two networks allow no direct connection');
-    expect(call.log.peer.received).toEqual([]);
+    expect(call.peerLog(FIRST).received).toEqual([]);
   });
 
   it('or when connecting runs out of time, without restarting or rebuilding first', () => {
     const call = callIn('negotiatingAsImpolite');
-    call.send(REFUSED);
+    call.peer(FIRST, REFUSED);
 
     call.advance(TIMING.connectTimeout);
 
     expect(call.state()).toBe('unreachable');
-    expect(call.log.peer.inputs).toHaveLength(1);
+    expect(call.log.connections).toHaveLength(1);
     expect(call.log.signaling.sent).toEqual([]);
   });
 
   it('when the other side gives up first, says the call cannot get through too, rather than that they left', () => {
     const call = callIn('negotiatingAsImpolite');
-    call.send(REFUSED, { type: 'signal.peerLeft', peerId: BOB.peer_id });
+    call.peer(FIRST, REFUSED);
+    call.send({ type: 'signal.peerLeft', peerId: BOB.peer_id });
 
     expect(call.state()).toBe('unreachable');
     expect(status(call).text).toContain('The call cannot get through');
@@ -108,18 +116,21 @@ describe('a relay that refuses the call', () => {
 
     call.advance(TIMING.connectTimeout);
 
-    expect(call.state()).toBe(IN_ROOM.restarting);
+    expect(call.peerState(FIRST)).toBe(PEER.restarting);
   });
 
   it('is forgotten on Try again, which starts the call afresh', () => {
     const call = relayOnlyCall();
-    call.send(REFUSED, { type: 'user.retry' }, { type: 'media.ready' });
-    call.send({ type: 'signal.welcome', selfId: ALICE.peer_id, peers: [], iceServers: ICE, iceTransportPolicy: 'all' });
+    call.peer(FIRST, REFUSED);
+    call.send({ type: 'user.retry' }, { type: 'media.ready' });
+    call.send(welcome(ALICE.peer_id, []));
     call.send({ type: 'signal.peerJoined', peer: BOB });
     call.advance(TIMING.connectTimeout);
 
-    expect(call.state()).toBe(IN_ROOM.restarting);
-    expect(call.context()).toMatchObject({ relayRefused: false, problem: null });
+    const key = call.context().people[0]!.key;
+    expect(call.peerState(key)).toBe(PEER.restarting);
+    expect(call.peerContext(key)).toMatchObject({ relayRefused: false, problem: null });
+    expect(call.context().problem).toBeNull();
   });
 });
 
@@ -127,7 +138,7 @@ describe('a call on which no candidate pair ever works', () => {
   it('says it cannot get through as soon as the connection fails, with no relay configured', () => {
     const call = callIn('negotiatingAsImpolite');
 
-    call.send({ type: 'peer.failed' });
+    call.peer(FIRST, { type: 'peer.failed' });
 
     expect(call.state()).toBe('unreachable');
     expect(status(call).text).toBe(
@@ -138,7 +149,7 @@ describe('a call on which no candidate pair ever works', () => {
   it('says so too when the relay took the credentials but nothing worked through it', () => {
     const call = relayOnlyCall();
 
-    call.send({ type: 'peer.failed' });
+    call.peer(FIRST, { type: 'peer.failed' });
 
     expect(call.state()).toBe('unreachable');
     expect(status(call).text).toContain('not even through the relay');
@@ -146,7 +157,8 @@ describe('a call on which no candidate pair ever works', () => {
 
   it('counts again with each new person: the next one who cannot connect is told too', () => {
     const call = callIn('connected');
-    call.send({ type: 'signal.peerLeft', peerId: BOB.peer_id }, { type: 'signal.peerJoined', peer: BOB }, { type: 'peer.failed' });
+    call.send({ type: 'signal.peerLeft', peerId: BOB.peer_id }, { type: 'signal.peerJoined', peer: BOB });
+    call.peer('person-2', { type: 'peer.failed' });
 
     expect(call.state()).toBe('unreachable');
   });

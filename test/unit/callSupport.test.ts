@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { TIMING } from '../../src/client/machine/callMachine.js';
+import { PEER_TIMING as TIMING } from '../../src/client/machine/peerMachine.js';
 import { describeCall } from '../../src/client/machine/describeCall.js';
 import { serverMessageToEvent } from '../../src/client/machine/serverMessageToEvent.js';
 import { stateToString } from '../../src/client/machine/stateToString.js';
-import { ALICE, BOB, ICE, OFFER, callIn, startCall } from './support/callHarness.js';
+import { ALICE, BOB, CAROL, FIRST, ICE, OFFER, SECOND, callIn, startCall, welcome } from './support/callHarness.js';
 
 describe('serverMessageToEvent', () => {
   it('turns each server message into the machine event', () => {
@@ -57,8 +57,8 @@ describe('stateToString', () => {
     expect(stateToString({ active: { room: { call: 'waiting', server: 'online' } } })).toBe(
       'active.room.call.waiting active.room.server.online',
     );
-    expect(stateToString({ active: { room: { call: { inCall: 'restarting' }, server: 'reconnecting' } } })).toBe(
-      'active.room.call.inCall.restarting active.room.server.reconnecting',
+    expect(stateToString({ active: { room: { call: { inCall: 'negotiating' }, server: 'reconnecting' } } })).toBe(
+      'active.room.call.inCall.negotiating active.room.server.reconnecting',
     );
     expect(callIn('connected').state()).toBe('active.room.media.ready active.room.call.inCall.connected active.room.server.online');
   });
@@ -66,7 +66,7 @@ describe('stateToString', () => {
 
 describe('describeCall', () => {
   it('says in words what the call is doing', () => {
-    expect(describeCall(startCall().actor.getSnapshot()).text).toMatch(/Press Start/);
+    expect(describeCall(startCall().actor.getSnapshot()).text).toMatch(/press Start/);
     expect(describeCall(callIn('waiting').actor.getSnapshot()).text).toMatch(/Waiting for the other person/);
     expect(describeCall(callIn('negotiatingAsImpolite').actor.getSnapshot()).text).toBe('Connecting to Bob…');
     const connected = describeCall(callIn('connected').actor.getSnapshot());
@@ -103,9 +103,9 @@ describe('describeCall', () => {
   it('says the call failed with the reason when it cannot be restored', () => {
     const call = callIn('connected');
     for (let rebuild = 0; rebuild < TIMING.maxRebuilds; rebuild += 1) {
-      call.send({ type: 'peer.rejected', description: OFFER, detail: 'The other side started over.' });
+      call.peer(FIRST, { type: 'peer.rejected', description: OFFER, detail: 'The other side started over.' });
     }
-    call.send({ type: 'peer.rejected', description: OFFER, detail: 'Still no way in.' });
+    call.peer(FIRST, { type: 'peer.rejected', description: OFFER, detail: 'Still no way in.' });
     expect(describeCall(call.actor.getSnapshot())).toEqual({ text: 'The call could not be set up again with the other person. Press Try again.', tone: 'error' });
   });
 
@@ -113,5 +113,25 @@ describe('describeCall', () => {
     const call = callIn('connected');
     call.send({ type: 'signal.peerLeft', peerId: BOB.peer_id });
     expect(describeCall(call.actor.getSnapshot()).text).toMatch(/other person left/);
+  });
+});
+
+describe('describeCall in a group', () => {
+  it('names everyone it is connected with, and who is still connecting', () => {
+    const call = callIn('connected');
+    call.send({ type: 'signal.peerJoined', peer: CAROL });
+    expect(describeCall(call.actor.getSnapshot())).toEqual({ text: 'Connected with Bob; connecting to Carol…', tone: 'info' });
+    call.peer(SECOND, { type: 'peer.connected' });
+    expect(describeCall(call.actor.getSnapshot())).toEqual({ text: 'Connected with Bob and Carol', tone: 'ok' });
+  });
+
+  it('says whom it is reconnecting to, and whom it could not connect to, while the call goes on', () => {
+    const call = startCall();
+    call.send({ type: 'user.start' }, { type: 'media.ready' }, welcome('dan-id', [ALICE, BOB, CAROL]));
+    call.peer(FIRST, { type: 'peer.connected' });
+    call.peer(SECOND, { type: 'peer.connected' }, { type: 'peer.disconnected' });
+    // Carol never connected and no candidate pair worked: that pair gives up.
+    call.peer('person-3', { type: 'peer.failed' });
+    expect(describeCall(call.actor.getSnapshot()).text).toBe('Connected with Alice; reconnecting Bob…; could not connect to Carol');
   });
 });

@@ -31,7 +31,7 @@ const grouped = (digits: string) => `${digits.slice(0, 4)} ${digits.slice(4)}`;
  * The code for a connection from its two descriptions, the same on both sides whichever is
  * local; null while either has no fingerprint.
  */
-export async function verificationCode(localSdp: string, remoteSdp: string, subtle: SubtleCrypto = crypto.subtle): Promise<string | null> {
+export async function verificationCode(localSdp: string, remoteSdp: string, subtle: typeof crypto.subtle = crypto.subtle): Promise<string | null> {
   const local = fingerprintsOf(localSdp).join(',');
   const remote = fingerprintsOf(remoteSdp).join(',');
   if (local === '' || remote === '') return null;

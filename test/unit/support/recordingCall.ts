@@ -1,23 +1,20 @@
 /**
- * The call machine with fake effects that write one timeline of everything that happened: the
- * events the test sent, the time it let pass, each start, stop, command and message of the
- * camera, signaling and peer-connection actors, and the view and session actions; plus which
- * transitions the machine took. Time is a simulated clock that moves only when told to.
+ * The call machine alone, with fake effects that write one timeline of everything that happened:
+ * the events the test sent, the time it let pass, each start, stop and command of the camera and
+ * signaling actors and of each person's peer machine, and the view and session actions; plus
+ * which transitions the machine took. Each person's peer machine is a stand-in that records
+ * what it is told and says nothing: the test speaks for it with `pair.*` events, as
+ * samplePairEvents does. Time is a simulated clock that moves only when told to.
  */
-import { createActor, fromCallback, SimulatedClock, type EventObject } from 'xstate';
+import { createActor, fromCallback, SimulatedClock } from 'xstate';
 import { callMachine, type CallInput } from '../../../src/client/machine/callMachine.js';
-import type {
-  CallEvent,
-  PeerCommand,
-  PeerEvent,
-  PeerInput,
-  SignalingCommand,
-  SignalingInput,
-} from '../../../src/client/machine/events.js';
+import type { CallEvent, DeviceCommand, PairCommand, SignalingCommand, SignalingInput } from '../../../src/client/machine/events.js';
+import { localMediaMachine } from '../../../src/client/machine/localMediaMachine.js';
 import { transitionId } from '../../../src/client/machine/machineGraph.js';
+import type { peerMachine, PeerMachineInput } from '../../../src/client/machine/peerMachine.js';
 
-export type Effect = 'camera' | 'signaling' | 'peer';
-export type ViewAction = 'showSelfView' | 'hideSelfView' | 'showRemoteVideo' | 'hideRemoteVideo';
+export type Effect = 'camera' | 'signaling';
+export type ViewAction = 'showSelfView' | 'hideSelfView';
 export type SessionAction = 'rememberCall' | 'forgetCall';
 
 export type Entry =
@@ -26,18 +23,13 @@ export type Entry =
   | { kind: 'elapsed'; ms: number }
   | { kind: 'start'; effect: 'camera' }
   | { kind: 'start'; effect: 'signaling'; input: SignalingInput }
-  | { kind: 'start'; effect: 'peer'; input: PeerInput }
   | { kind: 'stop'; effect: Effect }
   | { kind: 'signaling.command'; command: SignalingCommand }
-  | { kind: 'peer.command'; command: PeerCommand }
-  /** What the fake peer connection told the machine by itself. */
-  | { kind: 'peer.said'; event: PeerEvent }
+  | { kind: 'peer.start'; key: string; input: PeerMachineInput }
+  | { kind: 'peer.stop'; key: string }
+  | { kind: 'peer.command'; key: string; command: PairCommand }
   | { kind: 'view'; action: ViewAction }
   | { kind: 'session'; action: SessionAction };
-
-export const FAKE_OFFER = { type: 'offer' as const, sdp: 'v=0\r\n(fake local offer)\r\n' };
-export const FAKE_ANSWER = { type: 'answer' as const, sdp: 'v=0\r\n(fake local answer)\r\n' };
-export const FAKE_RESTART_OFFER = { type: 'offer' as const, sdp: 'v=0\r\n(fake ICE-restart offer)\r\n' };
 
 /** Each running call's timeline, found by its actor system (which the fakes and actions are given). */
 const timelines = new WeakMap<object, Entry[]>();
@@ -45,54 +37,34 @@ const recordIn = (system: object, entry: Entry) => timelines.get(system)?.push(e
 
 /**
  * The machine with the recording fakes, built once: `provide()` builds the whole state tree
- * again, which would cost more than a replay itself.
+ * again, which would cost more than a replay itself. The model walks this same machine, so a
+ * spawn there makes a stand-in, not a whole peer machine.
  */
-const recordingMachine = callMachine.provide({
+export const recordingCallMachine = callMachine.provide({
   actors: {
-    camera: fromCallback<EventObject, unknown>(({ system }) => {
-      recordIn(system, { kind: 'start', effect: 'camera' });
-      return () => recordIn(system, { kind: 'stop', effect: 'camera' });
+    media: localMediaMachine.provide({
+      actors: {
+        devices: fromCallback<DeviceCommand>(({ system }) => {
+          recordIn(system, { kind: 'start', effect: 'camera' });
+          return () => recordIn(system, { kind: 'stop', effect: 'camera' });
+        }),
+      },
     }),
     signaling: fromCallback<SignalingCommand, SignalingInput>(({ input, receive, system }) => {
       recordIn(system, { kind: 'start', effect: 'signaling', input });
       receive((command) => recordIn(system, { kind: 'signaling.command', command }));
       return () => recordIn(system, { kind: 'stop', effect: 'signaling' });
     }),
-    // Like the real one: an offer from the other side is answered, whether it is handed over
-    // later or comes as the initial description of a rebuilt connection (the polite peer rolls
-    // its own back; the impolite one never offers first); otherwise the polite peer offers as
-    // soon as it has media to send. An ICE restart is a new offer; so is media that comes after
-    // an answer (a renegotiation).
-    peerConnection: fromCallback<PeerCommand, PeerInput>(({ input, receive, sendBack, system }) => {
-      recordIn(system, { kind: 'start', effect: 'peer', input });
-      let spoken = false;
-      let answered = false;
-      const say = (event: PeerEvent) => {
-        recordIn(system, { kind: 'peer.said', event });
-        spoken = true;
-        if (event.type === 'peer.description' && event.description.type === 'answer') answered = true;
-        sendBack(event);
-      };
-      receive((command) => {
-        recordIn(system, { kind: 'peer.command', command });
-        if (command.type === 'remote.description' && command.description.type === 'offer') {
-          say({ type: 'peer.description', description: FAKE_ANSWER });
-        }
-        if (command.type === 'restartIce') say({ type: 'peer.description', description: FAKE_RESTART_OFFER });
-        if (command.type === 'addLocalMedia' && (answered || (input.polite && !spoken))) {
-          say({ type: 'peer.description', description: FAKE_OFFER });
-        }
-      });
-      if (input.initialDescription?.type === 'offer') say({ type: 'peer.description', description: FAKE_ANSWER });
-      else if (input.polite && input.mediaReady) say({ type: 'peer.description', description: FAKE_OFFER });
-      return () => recordIn(system, { kind: 'stop', effect: 'peer' });
-    }),
+    // `provide` expects the peer machine's own type; the stand-in takes the same input and commands.
+    peer: fromCallback<PairCommand, PeerMachineInput>(({ input, receive, system }) => {
+      recordIn(system, { kind: 'peer.start', key: input.key, input });
+      receive((command) => recordIn(system, { kind: 'peer.command', key: input.key, command }));
+      return () => recordIn(system, { kind: 'peer.stop', key: input.key });
+    }) as unknown as typeof peerMachine,
   },
   actions: {
     showSelfView: ({ system }) => recordIn(system, { kind: 'view', action: 'showSelfView' }),
     hideSelfView: ({ system }) => recordIn(system, { kind: 'view', action: 'hideSelfView' }),
-    showRemoteVideo: ({ system }) => recordIn(system, { kind: 'view', action: 'showRemoteVideo' }),
-    hideRemoteVideo: ({ system }) => recordIn(system, { kind: 'view', action: 'hideRemoteVideo' }),
     rememberCall: ({ system }) => recordIn(system, { kind: 'session', action: 'rememberCall' }),
     forgetCall: ({ system }) => recordIn(system, { kind: 'session', action: 'forgetCall' }),
   },
@@ -101,10 +73,8 @@ const recordingMachine = callMachine.provide({
 export function startRecordedCall(input: CallInput) {
   const timeline: Entry[] = [];
   const taken = new Set<string>();
-  const record = (entry: Entry) => timeline.push(entry);
-
   const clock = new SimulatedClock();
-  const actor = createActor(recordingMachine, {
+  const actor = createActor(recordingCallMachine, {
     input,
     clock,
     inspect: (inspection) => {
@@ -121,13 +91,14 @@ export function startRecordedCall(input: CallInput) {
     timeline,
     /** Ids (`machineGraph` form) of every transition taken so far. */
     taken,
+    snapshot: () => actor.getSnapshot(),
     send(event: CallEvent) {
-      record({ kind: 'sent', event });
+      timeline.push({ kind: 'sent', event });
       actor.send(event);
     },
     /** Lets `ms` pass: the machine's timers that are due fire. */
     advance(ms: number) {
-      record({ kind: 'elapsed', ms });
+      timeline.push({ kind: 'elapsed', ms });
       clock.increment(ms);
     },
   };
@@ -143,6 +114,16 @@ export function running(timeline: readonly Entry[], effect: Effect): number {
     if (entry.kind === 'stop' && entry.effect === effect) count -= 1;
   }
   return count;
+}
+
+/** The keys of the peer machines running at the end of `entries`, in the order they started. */
+export function runningPeers(entries: readonly Entry[]): string[] {
+  const keys: string[] = [];
+  for (const entry of entries) {
+    if (entry.kind === 'peer.start') keys.push(entry.key);
+    if (entry.kind === 'peer.stop') keys.splice(keys.indexOf(entry.key), 1);
+  }
+  return keys;
 }
 
 /** The entries since the latest start of `effect` before `index` (all of them if it never started). */
