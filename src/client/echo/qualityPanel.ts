@@ -3,7 +3,7 @@
  * connection's statistics once a second while there is one.
  */
 import type { MediaStage } from '../effects/mediaStage.js';
-import { describePath, summarizeStats, type Quality } from './qualityStats.js';
+import { describePath, summarizeStats, type Quality } from '../quality/qualityStats.js';
 
 const INTERVAL_MS = 1_000;
 
