@@ -15,6 +15,8 @@ import { createStatechartPanel } from './statechart/statechartPanel.js';
 import { renderSimulationControls, simulatedCallMachine } from './statechart/simulation.js';
 import { startEchoMode } from './echo/echoMode.js';
 import { startQualityPanel } from './echo/qualityPanel.js';
+import { createQualityMonitor } from './quality/qualityMonitor.js';
+import { createQualityPanel } from './quality/qualityPanel.js';
 import { createCallView } from './view/callView.js';
 import { createNameStore } from './view/nameStore.js';
 import { setUpPanelToggle } from './view/panelToggle.js';
@@ -60,9 +62,18 @@ function startCall(): void {
   const call = createActor(machine, { input: { room: link.room }, inspect: (event) => panel.inspect(event) });
   panel.follow(call);
   view.follow(call);
+  const qualityPanel = createQualityPanel(document);
+  const quality = createQualityMonitor(stage.connections, (people) => {
+    view.showQuality(people);
+    qualityPanel.render(people);
+  });
+  call.subscribe((snapshot) => quality.follow(snapshot.context.people));
   view.onUserEvent((event) => call.send(event));
   // Closing the tab leaves the room at once, so the other side does not wait for a timeout.
-  window.addEventListener('pagehide', () => call.stop());
+  window.addEventListener('pagehide', () => {
+    quality.stop();
+    call.stop();
+  });
   call.start();
   if (echo) {
     document.body.classList.add('echo');
