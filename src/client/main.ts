@@ -14,7 +14,7 @@ import { provideCall } from './machine/provideCall.js';
 import { createStatechartPanel } from './statechart/statechartPanel.js';
 import { renderSimulationControls, simulatedCallMachine } from './statechart/simulation.js';
 import { startEchoMode } from './echo/echoMode.js';
-import { startQualityPanel } from './echo/qualityPanel.js';
+import { createEchoQualityPanel } from './echo/qualityPanel.js';
 import { createQualityMonitor } from './quality/qualityMonitor.js';
 import { createQualityPanel } from './quality/qualityPanel.js';
 import { createCallView } from './view/callView.js';
@@ -63,9 +63,11 @@ function startCall(): void {
   panel.follow(call);
   view.follow(call);
   const qualityPanel = createQualityPanel(document);
+  const echoQuality = echo ? createEchoQualityPanel(document.getElementById('quality')!) : null;
   const quality = createQualityMonitor(stage.connections, (people) => {
     view.showQuality(people);
     qualityPanel.render(people);
+    echoQuality?.(people);
   });
   call.subscribe((snapshot) => quality.follow(snapshot.context.people));
   view.onUserEvent((event) => call.send(event));
@@ -78,7 +80,6 @@ function startCall(): void {
   if (echo) {
     document.body.classList.add('echo');
     startEchoMode(call, link.room, document.getElementById('echo-note')!);
-    startQualityPanel(document.getElementById('quality')!, stage);
     call.send({ type: 'user.start' });
   }
   // A reload during a call goes straight back into it, under the same name.
