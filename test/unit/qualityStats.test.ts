@@ -1,6 +1,7 @@
 /** The quality panel's figures from getStats() reports shaped as Chromium gives them. */
 import { describe, expect, it } from 'vitest';
 import { describePath, summarizeStats } from '../../src/client/quality/qualityStats.js';
+import { FIRST_SECOND, NEXT_SECOND } from './recordedStats.js';
 
 function report(...stats: Array<Record<string, unknown> & { id: string; type: string }>): Map<string, unknown> {
   return new Map(stats.map((stat) => [stat.id, stat]));
@@ -122,5 +123,29 @@ describe('summarizeStats over a call', () => {
     const first = summarizeStats(report({ id: 'v', type: 'inbound-rtp', kind: 'video', packetsReceived: 10, bytesReceived: 100 }), null);
     const second = summarizeStats(report({ id: 'v', type: 'inbound-rtp', kind: 'video', packetsReceived: 20, bytesReceived: 200 }), first);
     expect(second).toMatchObject({ bitrateIn: null, arriving: true, videoIn: null });
+  });
+});
+
+describe('summarizeStats on reports recorded from Chromium', () => {
+  it('reads every figure of the pair the transport selected, among several nominated ones', () => {
+    const first = summarizeStats(report(...FIRST_SECOND), null);
+    expect(first).toMatchObject({ rttMs: 116, path: { local: 'host', remote: 'host' }, arriving: null, bitrateIn: null });
+
+    const next = summarizeStats(report(...NEXT_SECOND), first);
+    // 67 019 bytes in and 57 620 out (audio and video) over 7.635 s.
+    expect(next.bitrateIn).toBeCloseTo(70_219.6, 0);
+    expect(next.bitrateOut).toBeCloseTo(60_371.6, 0);
+    expect(next).toMatchObject({
+      rttMs: 57,
+      lossPercent: 0,
+      arriving: true,
+      framesDecoded: 74,
+      videoIn: { width: 640, height: 360, fps: 5 },
+      // Chromium left the sent frame rate out of this report.
+      videoOut: { width: 640, height: 360, fps: null },
+    });
+    // The audio's 22 ms, not the video's 267 ms.
+    expect(next.jitterMs).toBeCloseTo(22);
+    expect(describePath(next.path)).toBe('direct (host)');
   });
 });
