@@ -9,7 +9,6 @@ import {
   WAITING,
   connectedPair,
   expect,
-  expectRemoteVideoMoving,
   expectState,
   openPerson,
   remoteTiles,
@@ -56,7 +55,7 @@ test('in a 1:1 call, I shows the other person’s figures, and they move', async
   await expect(qualityPanel(alice).getByRole('article')).toHaveCount(1);
   const bob = 'Guest';
 
-  await expect(field(alice, bob, 'rtt')).toHaveText(/^\d+ ms$/, { timeout: 10_000 });
+  await expect(field(alice, bob, 'rtt')).toHaveText(/^\d+ ms$/, { timeout: 30_000 });
   expect(Number(await field(alice, bob, 'rtt').getAttribute('data-value'))).toBeGreaterThanOrEqual(0);
   await expect(field(alice, bob, 'bitrate-in')).toHaveText(/^\d+(\.\d+)? (kbit|Mbit)\/s$/);
   await expect(field(alice, bob, 'bitrate-out')).toHaveText(/^\d+(\.\d+)? (kbit|Mbit)\/s$/);
@@ -71,9 +70,9 @@ test('in a 1:1 call, I shows the other person’s figures, and they move', async
   const bitrate = await field(alice, bob, 'bitrate-in').textContent();
   const points = await chartPoints(alice, bob);
   expect(points).toBeGreaterThan(0);
-  await expect.poll(() => framesDecoded(alice, bob), { timeout: 10_000 }).toBeGreaterThan(frames);
-  await expect.poll(() => field(alice, bob, 'bitrate-in').textContent(), { timeout: 15_000 }).not.toBe(bitrate);
-  await expect.poll(() => chartPoints(alice, bob), { timeout: 15_000 }).toBeGreaterThanOrEqual(points + 3);
+  await expect.poll(() => framesDecoded(alice, bob), { timeout: 30_000 }).toBeGreaterThan(frames);
+  await expect.poll(() => field(alice, bob, 'bitrate-in').textContent(), { timeout: 30_000 }).not.toBe(bitrate);
+  await expect.poll(() => chartPoints(alice, bob), { timeout: 30_000 }).toBeGreaterThanOrEqual(points + 3);
 
   // The tile says the level too, in words for screen readers.
   const tile = remoteTiles(alice).first();
@@ -101,7 +100,8 @@ test('in a 1:1 call, I shows the other person’s figures, and they move', async
 });
 
 test('in a group of three, the panel lists both others with their figures', async ({ browser }) => {
-  test.setTimeout(90_000);
+  // Three pages each encoding and decoding a video per other person, on a shared machine.
+  test.setTimeout(180_000);
   const server = await startServer({ roomCapacity: 3 });
   const pages: Page[] = [];
   try {
@@ -110,22 +110,23 @@ test('in a group of three, the panel lists both others with their figures', asyn
     for (const name of ['Alice', 'Bob', 'Carol']) {
       const page = await openPerson(browser, url);
       await joinAs(page, name);
-      await expectState(page, pages.length === 0 ? WAITING : CONNECTED, 30_000);
+      await expectState(page, pages.length === 0 ? WAITING : CONNECTED, 60_000);
       pages.push(page);
     }
-    for (const page of pages) await expectState(page, CONNECTED, 30_000);
+    for (const page of pages) await expectState(page, CONNECTED, 60_000);
     const carol = pages[2]!;
-    await expectRemoteVideoMoving(carol, 2);
 
     await carol.keyboard.press('i');
     await expect(qualityPanel(carol)).toBeVisible();
     await expect(qualityPanel(carol).getByRole('article')).toHaveCount(2);
+    // Each one's video comes, as its decoded frames show.
     for (const name of ['Alice', 'Bob']) {
-      await expect(field(carol, name, 'rtt')).toHaveText(/^\d+ ms$/, { timeout: 10_000 });
+      await expect.poll(() => framesDecoded(carol, name), { timeout: 30_000 }).toBeGreaterThan(0);
+      await expect(field(carol, name, 'rtt')).toHaveText(/^\d+ ms$/, { timeout: 30_000 });
       await expect(field(carol, name, 'bitrate-in')).toHaveText(/(kbit|Mbit)\/s$/);
       await expect(card(carol, name)).toHaveAttribute('data-quality', LEVEL);
       const frames = await framesDecoded(carol, name);
-      await expect.poll(() => framesDecoded(carol, name), { timeout: 10_000 }).toBeGreaterThan(frames);
+      await expect.poll(() => framesDecoded(carol, name), { timeout: 30_000 }).toBeGreaterThan(frames);
     }
     for (let index = 0; index < 2; index += 1) await expect(remoteTiles(carol).nth(index)).toHaveAttribute('data-quality', LEVEL);
   } finally {
