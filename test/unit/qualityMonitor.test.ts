@@ -8,6 +8,7 @@ import { createQualityMonitor, HISTORY_LENGTH, INTERVAL_MS, type PersonQuality, 
 
 const person = (key: string, name: string, status: Person['status'] = 'connected'): Person => ({
   key, peerId: `id-${key}`, name, polite: false, status, relayRefused: false, problem: null,
+  media: { audio: true, video: true, screen: false }, verificationCode: null,
 });
 
 /** A connection whose video keeps coming: each read has a second more of packets. */

@@ -4,6 +4,7 @@
  * key opens it. It only draws what the quality monitor hands it.
  */
 import { element } from '../view/element.js';
+import { bindShortcuts } from '../view/shortcuts.js';
 import { formatBitrate, formatMs, formatPercent, formatVideo } from './formatQuality.js';
 import { HISTORY_LENGTH, type PersonQuality } from './qualityMonitor.js';
 import { describePath, type Quality } from './qualityStats.js';
@@ -90,10 +91,6 @@ function fill(card: Card, person: PersonQuality): void {
   draw(card.bitrate, person.history.map((sample) => sample.bitrateIn));
 }
 
-/** Typing in a field (a name, later a chat message) must not open the panel. */
-const isTyping = (target: EventTarget | null) =>
-  target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
-
 export function createQualityPanel(root: Document) {
   const panel = element(root, 'call-quality', HTMLElement);
   const toggle = element(root, 'quality-toggle', HTMLButtonElement);
@@ -106,10 +103,7 @@ export function createQualityPanel(root: Document) {
     toggle.setAttribute('aria-expanded', String(open));
   };
   toggle.addEventListener('click', () => setOpen(panel.hidden));
-  root.addEventListener('keydown', (event) => {
-    if (event.key.toLowerCase() !== 'i' || event.ctrlKey || event.metaKey || event.altKey || event.repeat || isTyping(event.target)) return;
-    setOpen(panel.hidden);
-  });
+  bindShortcuts(root, { i: () => setOpen(panel.hidden) });
   setOpen(false);
 
   return {
