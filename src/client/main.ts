@@ -14,7 +14,9 @@ import { provideCall } from './machine/provideCall.js';
 import { createStatechartPanel } from './statechart/statechartPanel.js';
 import { renderSimulationControls, simulatedCallMachine } from './statechart/simulation.js';
 import { startEchoMode } from './echo/echoMode.js';
-import { startQualityPanel } from './echo/qualityPanel.js';
+import { createEchoQualityPanel } from './echo/qualityPanel.js';
+import { createQualityMonitor } from './quality/qualityMonitor.js';
+import { createQualityPanel } from './quality/qualityPanel.js';
 import { createCallView } from './view/callView.js';
 import { createNameStore } from './view/nameStore.js';
 import { setUpPanelToggle } from './view/panelToggle.js';
@@ -60,14 +62,24 @@ function startCall(): void {
   const call = createActor(machine, { input: { room: link.room }, inspect: (event) => panel.inspect(event) });
   panel.follow(call);
   view.follow(call);
+  const qualityPanel = createQualityPanel(document);
+  const echoQuality = echo ? createEchoQualityPanel(document.getElementById('quality')!) : null;
+  const quality = createQualityMonitor(stage.connections, (people) => {
+    view.showQuality(people);
+    qualityPanel.render(people);
+    echoQuality?.(people);
+  });
+  call.subscribe((snapshot) => quality.follow(snapshot.context.people));
   view.onUserEvent((event) => call.send(event));
   // Closing the tab leaves the room at once, so the other side does not wait for a timeout.
-  window.addEventListener('pagehide', () => call.stop());
+  window.addEventListener('pagehide', () => {
+    quality.stop();
+    call.stop();
+  });
   call.start();
   if (echo) {
     document.body.classList.add('echo');
     startEchoMode(call, link.room, document.getElementById('echo-note')!);
-    startQualityPanel(document.getElementById('quality')!, stage);
     call.send({ type: 'user.start' });
   }
   // A reload during a call goes straight back into it, under the same name.

@@ -9,6 +9,7 @@ import { describeCall } from '../machine/describeCall.js';
 import { stateToString } from '../machine/stateToString.js';
 import type { MediaStage } from '../effects/mediaStage.js';
 import type { UserEvent } from '../machine/events.js';
+import type { PersonQuality } from '../quality/qualityMonitor.js';
 import { element } from './element.js';
 import type { NameStore } from './nameStore.js';
 import { createChatPanel } from './chatPanel.js';
@@ -161,5 +162,8 @@ export function createCallView(root: Document, stage: MediaStage, link: string |
     },
     showRemoteVideo: (key: string) => people.showVideo(key),
     hideRemoteVideo: (key: string) => people.hideVideo(key),
+    showQuality(measured: readonly PersonQuality[]) {
+      for (const person of measured) people.showQuality(person.key, person.level);
+    },
   };
 }

@@ -1,12 +1,14 @@
 /**
  * The other people of the call, one tile each: their video, their name, and how the connection
  * with them is doing. Tiles follow the call machine's roster; each carries `data-peer-id` and
- * `data-peer-state` (their peer machine's state, written like `data-call-state`) for tools.
+ * `data-peer-state` (their peer machine's state, written like `data-call-state`) for tools, and
+ * `data-quality` (the quality level of the connection with them, once it is measured).
  */
 import type { AnyActorRef } from 'xstate';
 import type { MediaStage } from '../effects/mediaStage.js';
 import type { PairStatus } from '../machine/events.js';
 import type { Person } from '../machine/roster.js';
+import type { QualityLevel } from '../quality/qualityLevel.js';
 import { stateToString } from '../machine/stateToString.js';
 
 interface Tile {
@@ -18,6 +20,9 @@ interface Tile {
   placeholder: HTMLElement;
   muted: HTMLElement;
   code: HTMLElement;
+  quality: HTMLElement;
+  /** The tile's words for screen readers, without its quality. */
+  described: string;
 }
 
 const onOff = (on: boolean) => (on ? 'on' : 'off');
@@ -72,10 +77,19 @@ export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
     const code = document.createElement('span');
     code.className = 'code';
     code.title = CODE_MEANING;
-    caption.append(muted, name, link, code);
+    const quality = document.createElement('span');
+    quality.className = 'quality-badge';
+    quality.hidden = true;
+    caption.append(muted, name, link, code, quality);
     root.append(video, placeholder, caption);
     container.append(root);
-    return { root, video, name, link, placeholder, muted, code };
+    return { root, video, name, link, placeholder, muted, code, quality, described: '' };
+  };
+
+  /** What a screen reader says for the tile: who, what they send, the connection, its quality. */
+  const label = (tile: Tile) => {
+    const quality = tile.root.dataset.quality;
+    tile.root.setAttribute('aria-label', quality === undefined ? tile.described : `${tile.described}, quality ${quality}`);
   };
 
   return {
@@ -114,7 +128,8 @@ export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
         }
         const muted = person.media.audio ? '' : ', muted';
         const camera = person.media.video || person.media.screen ? '' : ', camera off';
-        tile.root.setAttribute('aria-label', `${person.name}${muted}${camera}, ${LINK_WORDS[person.status]}`);
+        tile.described = `${person.name}${muted}${camera}, ${LINK_WORDS[person.status]}`;
+        label(tile);
         container.append(tile.root);
       }
       container.dataset.count = String(people.length);
@@ -128,6 +143,16 @@ export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
     setSpeaker(deviceId: string) {
       speaker = deviceId;
       for (const tile of tiles.values()) if (tile.video.srcObject) playOn(tile, tile.video.srcObject as MediaStream);
+    },
+    /** The quality level measured for the connection with that person; null while not measured. */
+    showQuality(key: string, level: QualityLevel | null) {
+      const tile = tiles.get(key);
+      if (!tile) return;
+      if (level === null) delete tile.root.dataset.quality;
+      else tile.root.dataset.quality = level;
+      tile.quality.hidden = level === null;
+      tile.quality.textContent = level ?? '';
+      label(tile);
     },
     hideVideo(key: string) {
       const tile = tiles.get(key);
