@@ -78,8 +78,8 @@ test('a camera and a microphone chosen during the call are what the other side s
   await plugDevice(bob, { kind: 'videoinput', label: 'USB camera', colour: '#0000ff' });
   const bobSent = countOffers(bob);
   await bob.getByRole('button', { name: 'Devices' }).click();
-  await bob.getByLabel('Camera').selectOption({ label: 'USB camera' });
-  await bob.getByLabel('Microphone').selectOption({ label: MICROPHONE_LABELS[2] });
+  await bob.locator('#choose-camera').selectOption({ label: 'USB camera' });
+  await bob.locator('#choose-microphone').selectOption({ label: MICROPHONE_LABELS[2] });
   await bob.getByRole('button', { name: 'Done' }).click();
 
   await expect.poll(() => look(remoteVideo(alice)), { timeout: 15_000 }).toBe('blue');
@@ -95,7 +95,7 @@ test('a headset plugged in is offered; the microphone in use pulled out is repla
   await plugDevice(bob, { kind: 'audioinput', label: 'USB headset', toneHz: 900 });
   await expect(bob.locator('#media-note')).toContainText('A new microphone is there: USB headset');
   await bob.getByRole('button', { name: 'Devices' }).click();
-  await bob.getByLabel('Microphone').selectOption({ label: 'USB headset' });
+  await bob.locator('#choose-microphone').selectOption({ label: 'USB headset' });
   await bob.getByRole('button', { name: 'Done' }).click();
   await expectTalking(remoteVideo(alice), 900);
 

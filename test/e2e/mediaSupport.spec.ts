@@ -126,7 +126,7 @@ test('a screen is shared with no prompt, beside the camera, and the browser stop
   const screen = await openScreenToShare(sharing);
   try {
     const page = await openPage(sharing, `${server.url}/?simulate`);
-    const camera = await capture(page, 'camera', { video: true });
+    const camera = await capture(page, 'own-camera', { video: true });
     await expect.poll(() => look(camera)).toBe(CAMERAS[0].look);
     await page.evaluate(async () => {
       const video = document.createElement('video');
