@@ -32,9 +32,11 @@ async function closeOpenContexts(): Promise<void> {
   for (const context of openContexts.splice(0)) await context.close();
 }
 
-export const test = base.extend<{ server: CallServer; closePeople: void }>({
-  server: async ({}, use) => {
-    const server = await startServer();
+export const test = base.extend<{ server: CallServer; closePeople: void; serverOptions: AppOptions }>({
+  // What the test's server is built with, e.g. `test.use({ serverOptions: { roomCapacity: 4 } })`.
+  serverOptions: [{}, { option: true }],
+  server: async ({ serverOptions }, use) => {
+    const server = await startServer(serverOptions);
     await use(server);
     // The people leave first: an open page would reconnect to a closing server, and a browser's
     // idle pre-opened connection holds the close until Node's 60 s header timeout.
