@@ -45,6 +45,15 @@ test('three people see each other; the first leaves, the others carry on, and ev
   await leaveAndComeBack(members, members[0]!);
 });
 
+test('four people see each other; one leaves, the others carry on, and everyone sees them again when they come back', async ({
+  browser,
+  server,
+}) => {
+  test.setTimeout(360_000);
+  const members = await startGroup(browser, server.url, 'group-four', ['Ann', 'Bo', 'Cy', 'Di']);
+  await leaveAndComeBack(members, members[2]!);
+});
+
 test('a reload in a group of three: the page rejoins by itself and everyone sees everyone again', async ({
   browser,
   server,
