@@ -12,14 +12,17 @@
  *    coturn over TCP, once steady and once with jitter: the app against a minimal hand-written
  *    page (bench/minimal/) with its own tiny relay, over the same network.
  */
-import { chromium, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/server/app.js';
 import type { IceServerConfig } from '../src/shared/messages.js';
 import { FORCE_RELAY, expectRelayed, startEmulatedNetwork } from './emulatedNetwork.js';
+import { launchBenchBrowser } from './benchBrowser.js';
+import { median } from './median.js';
 import { startMinimalServer } from './minimalServer.js';
-import { KEEP_NAMES_SHIM, timedCall, type CallTimes } from './timedCall.js';
+import { onePageCall } from './onePageCall.js';
+import { timedCall, type CallTimes } from './timedCall.js';
 
 const CALLS = Math.max(1, Math.min(50, Number(process.env.BENCH_CALLS ?? 5)));
 const RTT_MS = 50;
@@ -35,49 +38,6 @@ async function startApp(iceServers: IceServerConfig[], dir = clientDir): Promise
   return { app, port: typeof address === 'object' && address ? address.port : 0 };
 }
 
-/** Two peer connections in one page, fake camera, candidates handed over directly. */
-async function onePageCall(browser: Browser, base: string) {
-  const context = await browser.newContext();
-  await context.addInitScript(KEEP_NAMES_SHIM);
-  const page = await context.newPage();
-  await page.goto(`${base}/healthz`);
-  const ms = await page.evaluate(async () => {
-    const now = () => performance.timeOrigin + performance.now();
-    const t0 = now();
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: { ideal: 1280 }, height: { ideal: 720 } } });
-    const a = new RTCPeerConnection();
-    const b = new RTCPeerConnection();
-    a.onicecandidate = ({ candidate }) => void b.addIceCandidate(candidate ?? undefined);
-    b.onicecandidate = ({ candidate }) => void a.addIceCandidate(candidate ?? undefined);
-    const video = document.createElement('video');
-    video.muted = true;
-    const firstFrame = new Promise<number>((resolve) => {
-      video.addEventListener('resize', () => video.videoWidth > 0 && resolve(now()));
-    });
-    b.ontrack = ({ streams }) => {
-      video.srcObject = streams[0] ?? null;
-      void video.play();
-    };
-    for (const track of stream.getTracks()) a.addTrack(track, stream);
-    await a.setLocalDescription();
-    await b.setRemoteDescription(a.localDescription!);
-    await b.setLocalDescription();
-    await a.setRemoteDescription(b.localDescription!);
-    const done = await firstFrame;
-    a.close();
-    b.close();
-    for (const track of stream.getTracks()) track.stop();
-    return done - t0;
-  });
-  await context.close();
-  return ms;
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 const medians = (calls: CallTimes[]) => ({
   joined: median(calls.map((c) => c.joined)),
   connected: median(calls.map((c) => c.connected)),
@@ -142,10 +102,7 @@ async function emulatedRun(browser: Browser, title: string, delayMs: number, jit
   }
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection'],
-});
+const browser = await launchBenchBrowser();
 try {
   await loopbackRun(browser);
   await emulatedRun(browser, '50 ms RTT (25 ms each way), media relayed by coturn over TCP', RTT_MS / 2, 0);

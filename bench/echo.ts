@@ -7,10 +7,12 @@
  * The server runs in a process of its own (bench/echoServer.ts), so Chromium and this script
  * do not count; its CPU is process.cpuUsage() (user + system) over each phase.
  */
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { launchBenchBrowser } from './benchBrowser.js';
+import { median } from './median.js';
 
 const SECONDS = Math.max(5, Math.min(300, Number(process.env.BENCH_SECONDS ?? 20)));
 const CALLS = Math.max(1, Math.min(8, Number(process.env.BENCH_ECHO_CALLS ?? 1)));
@@ -42,17 +44,8 @@ async function phase(during: () => Promise<void> = async () => {}): Promise<numb
   return (await cpuMs() - startCpu) / ((performance.now() - start) / 1_000);
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
 const base = await answer<string>('url');
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection'],
-});
+const browser = await launchBenchBrowser();
 try {
   // Idle first: the server loaded and listening, nobody on it.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
@@ -71,7 +64,7 @@ try {
     const rtt = await pages[0]!.getAttribute('[aria-label="Connection quality"]', 'data-rtt-ms');
     if (rtt) rtts.push(Number(rtt));
   });
-  const size = await pages[0]!.$eval('#remote-video', (v: HTMLVideoElement) => `${v.videoWidth}x${v.videoHeight}`);
+  const size = await pages[0]!.$eval('[data-peer-id] video', (v: HTMLVideoElement) => `${v.videoWidth}x${v.videoHeight}`);
 
   const fmt = (ms: number) => `${ms.toFixed(1)} ms/s (${(ms / 10).toFixed(1)} % of a core)`;
   console.log(`phases: ${SECONDS} s each; echo calls: ${CALLS}; echoed video at the end: ${size}`);

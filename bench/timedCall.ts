@@ -1,7 +1,8 @@
 /**
  * One call between two people in their own browser contexts, timed inside the pages: from the
  * second person's Start to both peer connections connected and to both first remote frames.
- * Works for any page that has a `#start` button, a `#remote-video` and reports its state in
+ * Works for any page that has a `#start` button, shows the other person in a `#remote-video` or
+ * in a `<video>` inside their tile (`[data-peer-id]`), and reports its state in
  * `body[data-call-state]` (the app, and the minimal page in bench/minimal/).
  *
  * Times are taken inside the pages (performance.timeOrigin + now(), one clock for all pages of
@@ -27,7 +28,7 @@ export interface CallTimes {
 
 // Runs in each page before its scripts: records when Start is clicked, when the server first
 // answers, when the call reaches connected, and when the first remote frame is decoded (the
-// video's first 'resize').
+// video's first 'resize'; a capture listener, since 'resize' does not bubble and tiles come and go).
 function recordTimeline() {
   const now = () => performance.timeOrigin + performance.now();
   const timeline: Timeline = {};
@@ -47,10 +48,12 @@ function recordTimeline() {
       const states = (document.body.dataset.callState ?? '').split(' ');
       if (states.includes('active.room.call.inCall.connected')) timeline.connected ??= now();
     }).observe(document.body, { attributes: true, attributeFilter: ['data-call-state'] });
-    document.getElementById('remote-video')?.addEventListener('resize', (event) => {
-      if ((event.target as HTMLVideoElement).videoWidth > 0) timeline.firstFrame ??= now();
-    });
   });
+  document.addEventListener('resize', (event) => {
+    const video = event.target;
+    if (!(video instanceof HTMLVideoElement) || video.videoWidth === 0) return;
+    if (video.id === 'remote-video' || video.closest('[data-peer-id]')) timeline.firstFrame ??= now();
+  }, true);
 }
 
 // tsx compiles this file with esbuild's keepNames, which wraps functions in __name(); the
@@ -60,7 +63,8 @@ export const KEEP_NAMES_SHIM = { content: 'globalThis.__name = (fn) => fn;' };
 /** A script run in every page before its own, e.g. to force relay-only ICE. */
 export type InitScript = { content: string };
 
-async function person(browser: Browser, url: string, initScripts: readonly InitScript[]): Promise<Page> {
+/** A person's page in a browser context of its own, timed from its first script, shown idle. */
+export async function timedPerson(browser: Browser, url: string, initScripts: readonly InitScript[] = []): Promise<Page> {
   const context = await browser.newContext();
   await context.addInitScript(KEEP_NAMES_SHIM);
   await context.addInitScript(recordTimeline);
@@ -71,7 +75,7 @@ async function person(browser: Browser, url: string, initScripts: readonly InitS
   return page;
 }
 
-const timeline = (page: Page) => page.evaluate(() => (window as unknown as { timeline: Timeline }).timeline);
+export const timeline = (page: Page) => page.evaluate(() => (window as unknown as { timeline: Timeline }).timeline);
 
 /**
  * `check` runs on both pages once connected (e.g. that the media really took the relay).
@@ -83,7 +87,7 @@ export async function timedCall(
   initScripts: readonly InitScript[] = [],
   check: (page: Page) => Promise<void> = async () => {},
 ): Promise<CallTimes> {
-  const alice = await person(browser, `${base}/?room=${room}`, initScripts);
+  const alice = await timedPerson(browser, `${base}/?room=${room}`, initScripts);
   let bob: Page | undefined;
   try {
     await alice.click('#start');
@@ -92,7 +96,7 @@ export async function timedCall(
       undefined,
       { timeout: TIMEOUT },
     );
-    bob = await person(browser, `${base}/?room=${room}`, initScripts);
+    bob = await timedPerson(browser, `${base}/?room=${room}`, initScripts);
     await bob.click('#start');
     for (const page of [alice, bob]) {
       await page.waitForFunction(() => {

@@ -32,9 +32,11 @@ export async function closeOpenContexts(): Promise<void> {
   for (const context of openContexts.splice(0)) await context.close();
 }
 
-export const test = base.extend<{ server: CallServer; closePeople: void }>({
-  server: async ({}, use) => {
-    const server = await startServer();
+export const test = base.extend<{ server: CallServer; closePeople: void; serverOptions: AppOptions }>({
+  // What the test's server is built with, e.g. `test.use({ serverOptions: { roomCapacity: 4 } })`.
+  serverOptions: [{}, { option: true }],
+  server: async ({ serverOptions }, use) => {
+    const server = await startServer(serverOptions);
     await use(server);
     // The people leave first: an open page would reconnect to a closing server, and a browser's
     // idle pre-opened connection holds the close until Node's 60 s header timeout.
@@ -97,29 +99,34 @@ export function roomOf(page: Page): string {
 /** Each remote person's tile (the element with `data-peer-id`), as tools find them. */
 export const remoteTiles = (page: Page) => page.locator('[data-peer-id]');
 
-/** True when `count` people's tiles each show frames that keep coming, not just a connected state. */
-export async function expectRemoteVideoMoving(page: Page, count = 1): Promise<void> {
-  await expect(remoteTiles(page)).toHaveCount(count, { timeout: 15_000 });
-  for (let index = 0; index < count; index += 1) await expectVideoMoving(remoteTiles(page).nth(index).locator('video'));
+/**
+ * True when `count` people's tiles each show frames that keep coming, not just a connected state.
+ * `timeout` bounds each wait (a group's pages share the machine's cores, so theirs may need longer).
+ */
+export async function expectRemoteVideoMoving(page: Page, count = 1, { timeout = 15_000 } = {}): Promise<void> {
+  await expect(remoteTiles(page)).toHaveCount(count, { timeout });
+  for (let index = 0; index < count; index += 1) await expectVideoMoving(remoteTiles(page).nth(index).locator('video'), timeout);
 }
 
-async function expectVideoMoving(remote: ReturnType<Page['locator']>): Promise<void> {
+async function expectVideoMoving(remote: ReturnType<Page['locator']>, timeout: number): Promise<void> {
   await expect(remote).toBeVisible();
   // On failure, say what the element had: paused? which tracks, muted or ended?
   const describe = () =>
     remote.evaluate((v: HTMLVideoElement) => {
       const stream = v.srcObject as MediaStream | null;
       const tracks = stream?.getTracks().map((t) => `${t.kind}:${t.readyState}${t.muted ? ':muted' : ''}`) ?? [];
-      return `readyState=${v.readyState} paused=${v.paused} tracks=[${tracks.join(' ')}]`;
+      const tile = v.closest<HTMLElement>('[data-peer-id]');
+      const whose = tile ? `${tile.getAttribute('aria-label') ?? ''} (${tile.dataset.peerId ?? ''}, ${tile.dataset.peerState ?? ''}) ` : '';
+      return `${whose}readyState=${v.readyState} paused=${v.paused} tracks=[${tracks.join(' ')}]`;
     });
   try {
-    await expect.poll(() => remote.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => remote.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout }).toBeGreaterThan(0);
   } catch (error) {
     throw new Error(`The remote video shows no frames: ${await describe()}`, { cause: error });
   }
   const before = await remote.evaluate((v: HTMLVideoElement) => v.currentTime);
   await expect
-    .poll(() => remote.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 })
+    .poll(() => remote.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout })
     .toBeGreaterThan(before + 0.3);
 }
 
