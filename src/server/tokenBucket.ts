@@ -1,7 +1,7 @@
 /**
  * A token bucket: up to `capacity` tokens, refilled continuously at `perSecond`; each event takes
- * one. The caller passes the time (milliseconds on a monotonic clock such as performance.now()),
- * so the arithmetic needs no timers and tests need no fake clock.
+ * one. The caller passes the time in milliseconds (performance.now(), or Date.now() where a
+ * clock that steps will do), so the arithmetic needs no timers and tests need no fake clock.
  *
  * A class rather than closures: every socket has one, and fields on one object cost a fraction
  * of what a closure per method and its context do.
