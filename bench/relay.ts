@@ -14,8 +14,12 @@
  * CPU time and resident memory come from /proc.
  *
  *   npm run bench:relay   (BENCH_ROOMS=20 BENCH_SECONDS=4 BENCH_RATE=2000 BENCH_ROUNDS=5 BENCH_IDLE=5000,10000)
+ *
+ * BENCH_COMPARE_SERVER=<dir> adds another build's server (<dir>/server/main.js, e.g. a copy of
+ * an older dist/) as one more node in the same run, for before/after figures.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/freePort.js';
 import { startRedis, type RedisServer } from '../test/server/support/redisServer.js';
@@ -67,6 +71,7 @@ interface Target {
 }
 
 let redis: RedisServer | undefined;
+const compareJs = process.env.BENCH_COMPARE_SERVER ? join(process.env.BENCH_COMPARE_SERVER, 'server', 'main.js') : undefined;
 
 const targets: Target[] = [
   {
@@ -115,6 +120,19 @@ const targets: Target[] = [
     },
     helperPid: () => redis?.pid,
   },
+  ...(compareJs
+    ? [
+        {
+          name: `one node (${process.env.BENCH_COMPARE_SERVER})`,
+          protocol: peerCallProtocol,
+          async start() {
+            const port = await freePort();
+            const { child, url } = await launch([compareJs], port, UNLIMITED);
+            return { urls: [url, url], pids: [child.pid!], stop: () => stopChild(child, 'SIGKILL') };
+          },
+        } satisfies Target,
+      ]
+    : []),
 ];
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -264,6 +282,15 @@ async function main() {
   console.log('');
   console.log(`one node against PeerJS, CPU per message: ${fixed(cpuClosed.median, 2)}x closed loop (rounds: ${listed(cpuClosed.each, 2, 'x')}), ${fixed(cpuPaced.median, 2)}x paced (rounds: ${listed(cpuPaced.each, 2, 'x')})`);
   console.log(`one node against PeerJS, memory per idle socket: ${IDLE.map((count, n) => `${fixed((one.idleBytes[n] ?? NaN) / (peerJs.idleBytes[n] ?? NaN), 2)}x at ${count}`).join(', ')}`);
+  const compared = results[4]?.[1];
+  if (compared) {
+    const before = (phases: (f: Figures) => Phase[]) => paired(phases(compared), phases(peerJs), (p) => p.cpuPerMessage, over);
+    const [closedBefore, pacedBefore] = [before((f) => f.closed), before((f) => f.paced)];
+    console.log(
+      `${results[4]![0]} against PeerJS, CPU per message: ${fixed(closedBefore.median, 2)}x closed loop (rounds: ${listed(closedBefore.each, 2, 'x')}), ${fixed(pacedBefore.median, 2)}x paced (rounds: ${listed(pacedBefore.each, 2, 'x')}); ` +
+        `memory per idle socket ${IDLE.map((count, n) => `${fixed((compared.idleBytes[n] ?? NaN) / (peerJs.idleBytes[n] ?? NaN), 2)}x at ${count}`).join(', ')}`,
+    );
+  }
   console.log(
     `Redis relay latency overhead over one node, p50: ${fixed(latencyPaced.median, 2)} ms paced (rounds: ${listed(latencyPaced.each, 2, ' ms')}), ${fixed(latencyClosed.median, 2)} ms closed loop (rounds: ${listed(latencyClosed.each, 2, ' ms')})`,
   );
