@@ -6,23 +6,31 @@
  *   - two nodes: two of its processes sharing rooms through a real redis-server, each room's
  *                two sockets on different nodes,
  * all in one run, every figure also as a ratio to the floor. Closed loop (one message in flight
- * per room), then paced (BENCH_RATE messages a second offered in all), then idle joined sockets
- * (5,000 and 10,000) for the memory each one costs. Servers run as their own processes; their
+ * per room), then paced (BENCH_RATE messages a second offered in all), in BENCH_ROUNDS rounds:
+ * every round measures every server, one after the other, so that the machine's load, which
+ * comes and goes, weighs on all of them alike; each figure is the median of its rounds, and the
+ * comparisons are medians of the rounds' own ratios. Then idle joined sockets (5,000 and 10,000)
+ * on fresh processes, for the memory each one costs. Servers run as their own processes; their
  * CPU time and resident memory come from /proc.
  *
- *   npm run bench:relay         (BENCH_ROOMS=20 BENCH_SECONDS=4 BENCH_RATE=2000 BENCH_IDLE=5000,10000)
+ *   npm run bench:relay   (BENCH_ROOMS=20 BENCH_SECONDS=4 BENCH_RATE=2000 BENCH_ROUNDS=5 BENCH_IDLE=5000,10000)
+ *
+ * BENCH_COMPARE_SERVER=<dir> adds another build's server (<dir>/server/main.js, e.g. a copy of
+ * an older dist/) as one more node in the same run, for before/after figures.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/freePort.js';
 import { startRedis, type RedisServer } from '../test/server/support/redisServer.js';
 import { stopChild } from '../test/server/support/stopChild.js';
 import { cpuMicros, rssBytes } from './processStats.js';
-import { closeAll, closedLoop, openIdle, openPairs, openSocket, paced, peerCallProtocol, peerJsProtocol, percentile, type LoadResult, type Protocol } from './relayLoad.js';
+import { closeAll, closedLoop, openIdle, openPairs, openSocket, paced, peerCallProtocol, peerJsProtocol, percentile, type LoadResult, type Pair, type Protocol } from './relayLoad.js';
 
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const IDLE = (process.env.BENCH_IDLE ?? '5000,10000').split(',').map(Number);
 
 const mainJs = fileURLToPath(new URL('../dist/server/main.js', import.meta.url));
@@ -63,6 +71,7 @@ interface Target {
 }
 
 let redis: RedisServer | undefined;
+const compareJs = process.env.BENCH_COMPARE_SERVER ? join(process.env.BENCH_COMPARE_SERVER, 'server', 'main.js') : undefined;
 
 const targets: Target[] = [
   {
@@ -111,6 +120,19 @@ const targets: Target[] = [
     },
     helperPid: () => redis?.pid,
   },
+  ...(compareJs
+    ? [
+        {
+          name: `one node (${process.env.BENCH_COMPARE_SERVER})`,
+          protocol: peerCallProtocol,
+          async start() {
+            const port = await freePort();
+            const { child, url } = await launch([compareJs], port, UNLIMITED);
+            return { urls: [url, url], pids: [child.pid!], stop: () => stopChild(child, 'SIGKILL') };
+          },
+        } satisfies Target,
+      ]
+    : []),
 ];
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -118,20 +140,21 @@ const cpuOf = async (pids: number[]) => sum(await Promise.all(pids.map(cpuMicros
 const rssOf = async (pids: number[]) => sum(await Promise.all(pids.map(rssBytes)));
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+interface Phase {
+  rate: number;
+  cpuPerMessage: number;
+  helperPerMessage: number;
+  p50: number;
+  p99: number;
+}
+
 interface Figures {
-  closedRate: number;
-  closedCpu: number;
-  closedP50: number;
-  closedP99: number;
-  pacedRate: number;
-  pacedCpu: number;
-  pacedP50: number;
-  pacedP99: number;
-  redisCpu: number;
+  closed: Phase[];
+  paced: Phase[];
   idleBytes: number[];
 }
 
-async function measure(run: Running, helper: number | undefined, load: () => Promise<LoadResult>) {
+async function measure(run: Running, helper: number | undefined, load: () => Promise<LoadResult>): Promise<Phase> {
   const cpuBefore = await cpuOf(run.pids);
   const helperBefore = helper ? await cpuMicros(helper) : 0;
   const result = await load();
@@ -146,44 +169,66 @@ async function measure(run: Running, helper: number | undefined, load: () => Pro
   };
 }
 
-async function bench(target: Target): Promise<Figures> {
-  let run = await target.start();
+/** Every target running at once, each with its rooms; the rounds take turns between them. */
+async function relayRounds(): Promise<Array<Pick<Figures, 'closed' | 'paced'>>> {
+  const running: Array<{ target: Target; run: Running; pairs: Pair[] }> = [];
   try {
-    const { protocol } = target;
-    const pairs = await openPairs(protocol, run.urls[0]!, run.urls[1]!, ROOMS, 'bench');
-    await closedLoop(protocol, pairs, 1_000); // warm-up: the JIT, the scripts in Redis
-    const closed = await measure(run, target.helperPid?.(), () => closedLoop(protocol, pairs, SECONDS * 1000));
-    const pacedRun = await measure(run, target.helperPid?.(), () => paced(protocol, pairs, RATE, SECONDS * 1000));
-    await closeAll(pairs.flatMap((pair) => [pair.a, pair.b]));
-    await run.stop();
+    for (const target of targets) {
+      const run = await target.start();
+      running.push({ target, run, pairs: [] });
+      const pairs = await openPairs(target.protocol, run.urls[0]!, run.urls[1]!, ROOMS, 'bench');
+      running.at(-1)!.pairs = pairs;
+      await closedLoop(target.protocol, pairs, 1_000); // warm-up: the JIT, the scripts in Redis
+    }
+    const figures = running.map(() => ({ closed: [] as Phase[], paced: [] as Phase[] }));
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      console.log(`… round ${round} of ${ROUNDS}`);
+      for (const [n, { target, run, pairs }] of running.entries()) {
+        figures[n]!.closed.push(await measure(run, target.helperPid?.(), () => closedLoop(target.protocol, pairs, SECONDS * 1000)));
+        figures[n]!.paced.push(await measure(run, target.helperPid?.(), () => paced(target.protocol, pairs, RATE, SECONDS * 1000)));
+      }
+    }
+    return figures;
+  } finally {
+    for (const { run, pairs } of running.reverse()) {
+      await closeAll(pairs.flatMap((pair) => [pair.a, pair.b]));
+      await run.stop();
+    }
+  }
+}
 
-    // Memory on fresh processes, so the relay runs above leave nothing in the figure.
-    run = await target.start();
+/** Memory on a fresh process, so the relay runs leave nothing in the figure. */
+async function idleMemory(target: Target): Promise<number[]> {
+  const run = await target.start();
+  try {
     await settle(1_000);
     const base = await rssOf(run.pids);
     const idle: Awaited<ReturnType<typeof openIdle>> = [];
     const idleBytes: number[] = [];
     for (const count of IDLE) {
-      idle.push(...(await openIdle(protocol, run.urls, count - idle.length, `idle-${idle.length}`)));
+      idle.push(...(await openIdle(target.protocol, run.urls, count - idle.length, `idle-${idle.length}`)));
       await settle(1_500);
       idleBytes.push(((await rssOf(run.pids)) - base) / count);
     }
     await closeAll(idle);
-    return {
-      closedRate: closed.rate,
-      closedCpu: closed.cpuPerMessage,
-      closedP50: closed.p50,
-      closedP99: closed.p99,
-      pacedRate: pacedRun.rate,
-      pacedCpu: pacedRun.cpuPerMessage,
-      pacedP50: pacedRun.p50,
-      pacedP99: pacedRun.p99,
-      redisCpu: closed.helperPerMessage,
-      idleBytes,
-    };
+    return idleBytes;
   } finally {
     await run.stop();
   }
+}
+
+const median = (values: readonly number[]): number => {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+/** The median of one figure over the rounds. */
+const med = (phases: readonly Phase[], pick: (phase: Phase) => number) => median(phases.map(pick));
+/** Round by round, `a` over `b` (or minus, for latencies), and their median. */
+function paired(a: readonly Phase[], b: readonly Phase[], pick: (phase: Phase) => number, combine: (x: number, y: number) => number) {
+  const each = a.map((phase, n) => combine(pick(phase), pick(b[n]!)));
+  return { median: median(each), each };
 }
 
 /** Bytes per socket between the first and the last idle count. */
@@ -197,21 +242,24 @@ const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toF
 const ratio = (value: number, floor: number) => `${fixed(value)} (${fixed(value / floor, 2)}x)`;
 
 async function main() {
-  console.log(`relay benchmark: ${ROOMS} rooms of 2, ${SECONDS} s closed loop, ${SECONDS} s paced at ${RATE} msg/s, idle sockets ${IDLE.join(' and ')}`);
+  console.log(
+    `relay benchmark: ${ROOMS} rooms of 2, ${ROUNDS} rounds of ${SECONDS} s closed loop and ${SECONDS} s paced at ${RATE} msg/s (medians), idle sockets ${IDLE.join(' and ')}`,
+  );
+  const relay = await relayRounds();
   const results: Array<[string, Figures]> = [];
-  for (const target of targets) {
-    console.log(`… ${target.name}`);
-    results.push([target.name, await bench(target)]);
+  for (const [n, target] of targets.entries()) {
+    console.log(`… idle sockets: ${target.name}`);
+    results.push([target.name, { ...relay[n]!, idleBytes: await idleMemory(target) }]);
   }
   const floor = results[0]![1];
   const rows = [
-    ['closed loop: msg/s', (f: Figures) => ratio(f.closedRate, floor.closedRate)],
-    ['closed loop: server CPU µs/msg', (f: Figures) => ratio(f.closedCpu, floor.closedCpu)],
-    ['closed loop: latency p50 / p99 ms', (f: Figures) => `${fixed(f.closedP50, 2)} / ${fixed(f.closedP99, 2)}`],
-    [`paced ${RATE}/s: delivered msg/s`, (f: Figures) => fixed(f.pacedRate, 0)],
-    [`paced ${RATE}/s: server CPU µs/msg`, (f: Figures) => ratio(f.pacedCpu, floor.pacedCpu)],
-    [`paced ${RATE}/s: latency p50 / p99 ms`, (f: Figures) => `${fixed(f.pacedP50, 2)} / ${fixed(f.pacedP99, 2)}`],
-    ['Redis CPU µs/msg (closed loop)', (f: Figures) => (f.redisCpu > 0 ? fixed(f.redisCpu) : '-')],
+    ['closed loop: msg/s', (f: Figures) => ratio(med(f.closed, (p) => p.rate), med(floor.closed, (p) => p.rate))],
+    ['closed loop: server CPU µs/msg', (f: Figures) => ratio(med(f.closed, (p) => p.cpuPerMessage), med(floor.closed, (p) => p.cpuPerMessage))],
+    ['closed loop: latency p50 / p99 ms', (f: Figures) => `${fixed(med(f.closed, (p) => p.p50), 2)} / ${fixed(med(f.closed, (p) => p.p99), 2)}`],
+    [`paced ${RATE}/s: delivered msg/s`, (f: Figures) => fixed(med(f.paced, (p) => p.rate), 0)],
+    [`paced ${RATE}/s: server CPU µs/msg`, (f: Figures) => ratio(med(f.paced, (p) => p.cpuPerMessage), med(floor.paced, (p) => p.cpuPerMessage))],
+    [`paced ${RATE}/s: latency p50 / p99 ms`, (f: Figures) => `${fixed(med(f.paced, (p) => p.p50), 2)} / ${fixed(med(f.paced, (p) => p.p99), 2)}`],
+    ['Redis CPU µs/msg (closed loop)', (f: Figures) => (med(f.closed, (p) => p.helperPerMessage) > 0 ? fixed(med(f.closed, (p) => p.helperPerMessage)) : '-')],
     ...IDLE.map((count, n) => [`memory per idle joined socket, ${count} (KB)`, (f: Figures) => ratio((f.idleBytes[n] ?? NaN) / 1024, (floor.idleBytes[n] ?? NaN) / 1024)] as const),
     // The slope between the two counts: what one more socket costs, without the fixed growth
     // (V8's young generation, code) that the first thousand sockets bring.
@@ -224,12 +272,28 @@ async function main() {
   const peerJs = results[1]![1];
   const one = results[2]![1];
   const two = results[3]![1];
+  const over = (x: number, y: number) => x / y;
+  const minus = (x: number, y: number) => x - y;
+  const listed = (each: number[], digits: number, unit: string) => each.map((value) => `${fixed(value, digits)}${unit}`).join(', ');
+  const cpuClosed = paired(one.closed, peerJs.closed, (p) => p.cpuPerMessage, over);
+  const cpuPaced = paired(one.paced, peerJs.paced, (p) => p.cpuPerMessage, over);
+  const latencyPaced = paired(two.paced, one.paced, (p) => p.p50, minus);
+  const latencyClosed = paired(two.closed, one.closed, (p) => p.p50, minus);
   console.log('');
+  console.log(`one node against PeerJS, CPU per message: ${fixed(cpuClosed.median, 2)}x closed loop (rounds: ${listed(cpuClosed.each, 2, 'x')}), ${fixed(cpuPaced.median, 2)}x paced (rounds: ${listed(cpuPaced.each, 2, 'x')})`);
+  console.log(`one node against PeerJS, memory per idle socket: ${IDLE.map((count, n) => `${fixed((one.idleBytes[n] ?? NaN) / (peerJs.idleBytes[n] ?? NaN), 2)}x at ${count}`).join(', ')}`);
+  const compared = results[4]?.[1];
+  if (compared) {
+    const before = (phases: (f: Figures) => Phase[]) => paired(phases(compared), phases(peerJs), (p) => p.cpuPerMessage, over);
+    const [closedBefore, pacedBefore] = [before((f) => f.closed), before((f) => f.paced)];
+    console.log(
+      `${results[4]![0]} against PeerJS, CPU per message: ${fixed(closedBefore.median, 2)}x closed loop (rounds: ${listed(closedBefore.each, 2, 'x')}), ${fixed(pacedBefore.median, 2)}x paced (rounds: ${listed(pacedBefore.each, 2, 'x')}); ` +
+        `memory per idle socket ${IDLE.map((count, n) => `${fixed((compared.idleBytes[n] ?? NaN) / (peerJs.idleBytes[n] ?? NaN), 2)}x at ${count}`).join(', ')}`,
+    );
+  }
   console.log(
-    `one node against PeerJS: CPU per message ${fixed(one.closedCpu / peerJs.closedCpu, 2)}x closed loop, ${fixed(one.pacedCpu / peerJs.pacedCpu, 2)}x paced; ` +
-      `memory per idle socket ${IDLE.map((count, n) => `${fixed((one.idleBytes[n] ?? NaN) / (peerJs.idleBytes[n] ?? NaN), 2)}x at ${count}`).join(', ')}`,
+    `Redis relay latency overhead over one node, p50: ${fixed(latencyPaced.median, 2)} ms paced (rounds: ${listed(latencyPaced.each, 2, ' ms')}), ${fixed(latencyClosed.median, 2)} ms closed loop (rounds: ${listed(latencyClosed.each, 2, ' ms')})`,
   );
-  console.log(`Redis relay latency overhead over one node: p50 ${fixed(two.pacedP50 - one.pacedP50, 2)} ms paced, ${fixed(two.closedP50 - one.closedP50, 2)} ms closed loop`);
 }
 
 await main();

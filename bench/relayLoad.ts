@@ -187,7 +187,9 @@ export async function paced(protocol: Protocol, pairs: readonly Pair[], perSecon
         clearInterval(tick);
         resolve();
       }
-    }, 5);
+      // Every millisecond (the shortest timer), so that what is offered comes two at a time at
+      // 2,000/s rather than in bursts that queue behind each other and add to the latency.
+    }, 1);
   });
   const elapsedMs = performance.now() - started;
   await new Promise((resolve) => setTimeout(resolve, 300));

@@ -2,11 +2,12 @@
  * Where the memory of an idle joined socket goes: a heap snapshot of a server process before
  * and after N idle joined sockets, and what grew, by object kind, per socket.
  *
- *   npm run bench:memory        (BENCH_IDLE=2000; REDIS=1 for a node sharing rooms through Redis)
+ *   npm run bench:memory        (BENCH_IDLE=2000; REDIS=1 for a node sharing rooms through Redis;
+ *                                BENCH_SNAPSHOTS=dir keeps the two snapshots there, to open in DevTools)
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,12 +91,19 @@ async function main() {
         throw new Error('No heap snapshot within 60 s.');
       };
       const rssBefore = await rssBytes(child.pid!);
-      const first = await summarize(await snap());
+      const firstFile = await snap();
+      const first = await summarize(firstFile);
       const sockets = await openIdle(peerCallProtocol, [url], COUNT, 'idle');
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const rssAfter = await rssBytes(child.pid!);
-      const second = await summarize(await snap());
+      const secondFile = await snap();
+      const second = await summarize(secondFile);
       await closeAll(sockets);
+      if (process.env.BENCH_SNAPSHOTS) {
+        await mkdir(process.env.BENCH_SNAPSHOTS, { recursive: true });
+        await copyFile(firstFile, join(process.env.BENCH_SNAPSHOTS, 'before.heapsnapshot'));
+        await copyFile(secondFile, join(process.env.BENCH_SNAPSHOTS, `after-${COUNT}.heapsnapshot`));
+      }
 
       const grown = [...second].map(([kind, after]) => {
         const before = first.get(kind) ?? { size: 0, count: 0 };

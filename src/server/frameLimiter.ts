@@ -5,7 +5,7 @@
  * dropped frame is a strike, strikes fade at one a second, and a socket that piles up more than
  * MAX_STRIKES is closed (1008): a client that has been told to slow down and does not.
  */
-import { createTokenBucket } from './tokenBucket.js';
+import { RefillingBucket } from './tokenBucket.js';
 
 export interface FrameLimits {
   /** Frames a socket may send at once, e.g. the ICE candidates of a call set-up. */
@@ -27,21 +27,29 @@ const STRIKES_FADE_PER_SECOND = 1;
 /** The shortest time between two RATE_LIMITED answers to one socket. */
 const ANSWER_INTERVAL_MS = 1_000;
 
-export function createFrameLimiter(limits: FrameLimits, nowMs: number): FrameLimiter {
-  const bucket = createTokenBucket(limits.burst, limits.perSecond, nowMs);
-  let strikes = 0;
-  let struckAt = nowMs;
-  let answeredAt = -Infinity;
+// One per socket: the bucket and the strikes in one object with plain fields, no closures (see
+// tokenBucket.ts), hence a bucket that also counts strikes rather than one that holds a bucket.
+class StrikingLimiter extends RefillingBucket implements FrameLimiter {
+  private strikes = 0;
+  private struckAt: number;
+  private answeredAt = -Infinity;
 
-  return {
-    admit(now) {
-      if (bucket.take(now)) return 'accept';
-      strikes = Math.max(0, strikes - (Math.max(0, now - struckAt) * STRIKES_FADE_PER_SECOND) / 1000) + 1;
-      struckAt = now;
-      if (strikes > MAX_STRIKES) return 'close';
-      if (now - answeredAt < ANSWER_INTERVAL_MS) return 'drop';
-      answeredAt = now;
-      return 'refuse';
-    },
-  };
+  constructor(limits: FrameLimits, nowMs: number) {
+    super(limits.burst, limits.perSecond, nowMs);
+    this.struckAt = nowMs;
+  }
+
+  admit(now: number): FrameVerdict {
+    if (this.take(now)) return 'accept';
+    this.strikes = Math.max(0, this.strikes - (Math.max(0, now - this.struckAt) * STRIKES_FADE_PER_SECOND) / 1000) + 1;
+    this.struckAt = now;
+    if (this.strikes > MAX_STRIKES) return 'close';
+    if (now - this.answeredAt < ANSWER_INTERVAL_MS) return 'drop';
+    this.answeredAt = now;
+    return 'refuse';
+  }
+}
+
+export function createFrameLimiter(limits: FrameLimits, nowMs: number): FrameLimiter {
+  return new StrikingLimiter(limits, nowMs);
 }

@@ -1,12 +1,12 @@
 /**
  * The room store of a single process: the room registry (rooms.ts) and the resume table
  * (resumeTable.ts) in memory. Everything happens synchronously; the promises only match the
- * interface that a store shared between nodes needs.
+ * interface that a store shared between nodes needs (relay, the one on every message, has none).
  */
 import type { ServerMessage } from '../shared/messages.js';
 import { createResumeTable } from './resumeTable.js';
 import { createMemoryRoomRegistry, vacateSeat, type Seat } from './rooms.js';
-import { noStoreEvents, type PeerInfo, type RoomStore, type Seated, type StoreEvents } from './roomStore.js';
+import { noStoreEvents, type PeerInfo, type RelayOutcome, type RoomStore, type Seated, type StoreEvents } from './roomStore.js';
 
 export interface MemoryRoomStoreOptions {
   capacity: number;
@@ -62,7 +62,7 @@ export function createMemoryRoomStore(options: MemoryRoomStoreOptions): RoomStor
       };
     },
 
-    async relay(from, to, message) {
+    relay(from, to, message): RelayOutcome {
       const sender = seats.current(from.token)?.seat;
       if (!sender) return { ok: false, reason: 'SEAT_LOST' };
       if (to !== undefined) {

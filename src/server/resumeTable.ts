@@ -59,13 +59,37 @@ export interface ResumeTable {
   heldCount(): number;
 }
 
-interface Entry {
-  readonly seat: Seat;
+/**
+ * A seat and everything the table knows of it, in one object: the seat the registry holds is the
+ * entry itself (every seated peer has one, so no closure or second object per seat).
+ */
+class Entry implements Seat {
+  readonly peerId: string;
+  readonly name: string;
+  readonly room: string;
   tenancy: Tenancy;
   occupant: Occupant | null;
-  queue: ServerMessage[];
-  queuedChars: number;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  /** What waits for a resume while the seat is held; null while nothing does. */
+  queue: ServerMessage[] | null = null;
+  queuedChars = 0;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+
+  constructor(
+    identity: SeatIdentity,
+    token: string,
+    occupant: Occupant,
+    private readonly table: { deliver(entry: Entry, message: ServerMessage): void },
+  ) {
+    this.peerId = identity.peerId;
+    this.name = identity.name;
+    this.room = identity.room;
+    this.tenancy = { seat: this, token };
+    this.occupant = occupant;
+  }
+
+  deliver(message: ServerMessage): void {
+    this.table.deliver(this, message);
+  }
 }
 
 export function createResumeTable(options: ResumeTableOptions): ResumeTable {
@@ -77,15 +101,19 @@ export function createResumeTable(options: ResumeTableOptions): ResumeTable {
     return entry?.tenancy === tenancy ? entry : undefined;
   };
 
-  function free(entry: Entry) {
-    // Forget first, so that whatever expire() delivers cannot reach this entry again.
+  function forget(entry: Entry) {
     clearTimeout(entry.timer);
     entry.timer = undefined;
     entry.occupant = null;
-    entry.queue = [];
+    entry.queue = null;
     entry.queuedChars = 0;
+  }
+
+  function free(entry: Entry) {
+    // Forget first, so that whatever expire() delivers cannot reach this entry again.
+    forget(entry);
     if (!byToken.delete(entry.tenancy.token)) return;
-    options.expire(entry.seat);
+    options.expire(entry);
   }
 
   function hold(entry: Entry) {
@@ -102,42 +130,45 @@ export function createResumeTable(options: ResumeTableOptions): ResumeTable {
     // at once, as if the window had run out (the others get PEER_LEFT; the token is worthless;
     // the peer's next JOIN is a new one).
     const chars = JSON.stringify(message).length;
-    if (entry.queue.length >= options.maxQueued || entry.queuedChars + chars > options.maxQueuedChars) return free(entry);
-    entry.queue.push(message);
+    const waiting = entry.queue ?? [];
+    if (waiting.length >= options.maxQueued || entry.queuedChars + chars > options.maxQueuedChars) return free(entry);
+    waiting.push(message);
+    entry.queue = waiting;
     entry.queuedChars += chars;
   }
 
-  function deliver(entry: Entry, message: ServerMessage) {
-    const occupant = entry.occupant;
-    if (occupant) {
-      if (occupant.send(message)) return;
-      // The socket is closing (or gone) but its close event has not come yet: from here on the
-      // seat is held, and this message is the first to wait for a resume.
-      hold(entry);
-    }
-    queue(entry, message);
-  }
+  const table = {
+    deliver(entry: Entry, message: ServerMessage) {
+      const occupant = entry.occupant;
+      if (occupant) {
+        if (occupant.send(message)) return;
+        // The socket is closing (or gone) but its close event has not come yet: from here on the
+        // seat is held, and this message is the first to wait for a resume.
+        hold(entry);
+      }
+      queue(entry, message);
+    },
+  };
 
   return {
     open(identity, occupant) {
-      const seat: Seat = { ...identity, deliver: (message) => deliver(entry, message) };
-      const entry: Entry = { seat, tenancy: { seat, token: options.newToken() }, occupant, queue: [], queuedChars: 0, timer: undefined };
+      const entry = new Entry(identity, options.newToken(), occupant, table);
       byToken.set(entry.tenancy.token, entry);
       return entry.tenancy;
     },
 
     resume(token, room, occupant) {
       const entry = byToken.get(token);
-      if (!entry || entry.seat.room !== room) return undefined;
+      if (!entry || entry.room !== room) return undefined;
       const previous = entry.occupant;
       byToken.delete(token);
       clearTimeout(entry.timer);
       entry.timer = undefined;
       entry.occupant = occupant;
-      entry.tenancy = { seat: entry.seat, token: options.newToken() };
+      entry.tenancy = { seat: entry, token: options.newToken() };
       byToken.set(entry.tenancy.token, entry);
-      const backlog = entry.queue;
-      entry.queue = [];
+      const backlog = entry.queue ?? [];
+      entry.queue = null;
       entry.queuedChars = 0;
       // Evicted after the switch, so nothing delivered while it closes can go to the old socket.
       previous?.evict();
@@ -156,11 +187,8 @@ export function createResumeTable(options: ResumeTableOptions): ResumeTable {
     drop(tenancy) {
       const entry = isCurrent(tenancy);
       if (!entry) return false;
-      clearTimeout(entry.timer);
       byToken.delete(tenancy.token);
-      entry.occupant = null;
-      entry.queue = [];
-      entry.queuedChars = 0;
+      forget(entry);
       return true;
     },
 

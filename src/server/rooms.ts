@@ -33,22 +33,20 @@ export interface RoomRegistry {
 }
 
 export function createMemoryRoomRegistry(capacity: number): RoomRegistry {
-  // A Map keeps insertion order, which is the join order the protocol promises.
-  const rooms = new Map<string, Map<string, Seat>>();
+  // Each room is its seats in join order. An array, not a Map: a room holds a handful of seats,
+  // and an array of two costs a third of a Map's table.
+  const rooms = new Map<string, Seat[]>();
   let peers = 0;
 
   return {
     join(seat) {
-      let room = rooms.get(seat.room);
-      if (room && room.size >= capacity) return { ok: false, reason: 'ROOM_FULL' };
+      const room = rooms.get(seat.room);
+      if (room && room.length >= capacity) return { ok: false, reason: 'ROOM_FULL' };
       // Seating a second seat under one id would overwrite the first and break the count.
-      if (room?.has(seat.peerId)) return { ok: false, reason: 'PEER_ID_TAKEN' };
-      const others = room ? [...room.values()] : [];
-      if (!room) {
-        room = new Map();
-        rooms.set(seat.room, room);
-      }
-      room.set(seat.peerId, seat);
+      if (room?.some((other) => other.peerId === seat.peerId)) return { ok: false, reason: 'PEER_ID_TAKEN' };
+      const others = room ? [...room] : [];
+      // A new array of the exact size: push would grow a room of one to room for seventeen.
+      rooms.set(seat.room, [...others, seat]);
       peers += 1;
       return { ok: true, others };
     },
@@ -57,21 +55,21 @@ export function createMemoryRoomRegistry(capacity: number): RoomRegistry {
     },
     leave(seat) {
       const room = rooms.get(seat.room);
-      if (!room || room.get(seat.peerId) !== seat) return [];
-      room.delete(seat.peerId);
+      const at = room ? room.indexOf(seat) : -1;
+      if (!room || at === -1) return [];
+      room.splice(at, 1);
       peers -= 1;
-      if (room.size === 0) rooms.delete(seat.room);
-      return [...room.values()];
+      if (room.length === 0) rooms.delete(seat.room);
+      return [...room];
     },
     othersOf(seat) {
-      const room = rooms.get(seat.room);
-      return room ? [...room.values()].filter((other) => other !== seat) : [];
+      return rooms.get(seat.room)?.filter((other) => other !== seat) ?? [];
     },
     find(room, peerId) {
-      return rooms.get(room)?.get(peerId);
+      return rooms.get(room)?.find((seat) => seat.peerId === peerId);
     },
     seatsOf(room) {
-      return [...(rooms.get(room)?.values() ?? [])];
+      return [...(rooms.get(room) ?? [])];
     },
     counts() {
       return { rooms: rooms.size, peers };

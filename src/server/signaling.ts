@@ -4,18 +4,19 @@
  * in signalingSession.ts; holding seats for a resume in resumeTable.ts.
  */
 import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { CLOSE_INTERNAL_ERROR, CLOSE_POLICY_VIOLATION, CLOSE_REPLACED, SIGNALING_PATH } from '../shared/limits.js';
-import type { IceServerConfig, IceTransportPolicy } from '../shared/messages.js';
+import type { IceServerConfig, IceTransportPolicy, ServerMessage } from '../shared/messages.js';
 import { createConnectionCounter } from './connectionCounter.js';
-import { createFrameLimiter, type FrameLimits } from './frameLimiter.js';
+import { createFrameLimiter, type FrameLimiter, type FrameLimits } from './frameLimiter.js';
 import { startHeartbeat } from './heartbeat.js';
-import { createKeyedBuckets } from './keyedBuckets.js';
+import { createKeyedBuckets, type KeyedBuckets } from './keyedBuckets.js';
 import { isOriginAllowed } from './origin.js';
 import type { SignalingMetrics } from './metrics.js';
 import type { RoomStore } from './roomStore.js';
-import { createSignalingSession } from './signalingSession.js';
+import { createSignalingSession, type SessionDeps, type SessionLink, type SignalingSession } from './signalingSession.js';
 import { createTurnCredentials, type TurnSettings } from './turnCredentials.js';
 
 export interface SignalingOptions {
@@ -30,10 +31,10 @@ export interface SignalingOptions {
   allowedOrigins: readonly string[];
   frameLimits: FrameLimits;
   maxSocketsPerIp: number;
-  /** How many people a room holds (said when a JOIN finds it full). */
-  roomCapacity: number;
   /** New rooms a client IP may create per minute. */
   maxNewRoomsPerIp: number;
+  /** How many people a room holds (said when a JOIN finds it full). */
+  roomCapacity: number;
 }
 
 const newPeerId = () => randomBytes(9).toString('base64url');
@@ -47,15 +48,143 @@ export function closeOnSocketError(error: Error, socket: WebSocket, log: Fastify
   if (socket.readyState !== socket.CLOSING && socket.readyState !== socket.CLOSED) socket.terminate();
 }
 
+/**
+ * One signaling socket: the link its session sends through, its frame limit, and the glue
+ * between them. A class with shared methods, found from the socket through a WeakMap by
+ * listeners shared by every socket: an idle socket costs this object, its session and its
+ * limiter, and no closure.
+ */
+class Connection implements SessionLink {
+  readonly session: SignalingSession;
+  readonly limiter: FrameLimiter;
+  /** Closing for abuse: the frames after that must not act. */
+  closing = false;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly ip: string,
+    private readonly reqId: string,
+    private readonly shared: Shared,
+  ) {
+    this.limiter = createFrameLimiter(shared.frameLimits, Date.now());
+    this.session = createSignalingSession(this, shared.sessionDeps);
+  }
+
+  send(message: ServerMessage): boolean {
+    if (this.socket.readyState !== this.socket.OPEN) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  sendText(json: string): boolean {
+    if (this.socket.readyState !== this.socket.OPEN) return false;
+    this.socket.send(json);
+    return true;
+  }
+
+  replaced(): void {
+    this.socket.close(CLOSE_REPLACED, 'Replaced by a resumed connection');
+  }
+
+  mayCreateRoom(): boolean {
+    return this.shared.newRooms.take(this.ip, performance.now());
+  }
+
+  receive(data: RawData, isBinary: boolean): void {
+    // A closing socket's seat is already being held for a resume; a late frame must not act.
+    if (this.socket.readyState !== this.socket.OPEN || this.closing) return;
+    try {
+      this.admit(data, isBinary);
+    } catch (error) {
+      // A bug in handling one frame must cost one socket, never the process and every call.
+      this.log().error({ err: error }, 'a signaling frame could not be handled');
+      this.socket.close(CLOSE_INTERNAL_ERROR, 'Internal error');
+    }
+  }
+
+  /** This socket's lines in the log carry its request id and address, as Fastify's would. */
+  log(): FastifyBaseLogger {
+    return this.shared.log.child({ reqId: this.reqId, ip: this.ip });
+  }
+
+  private admit(data: RawData, isBinary: boolean) {
+    // Date.now(), read once a frame: in Node 20 it costs a fraction of performance.now(), and the
+    // limiter copes with a clock that steps (back: nothing drains; forward: a refill comes early).
+    switch (this.limiter.admit(Date.now())) {
+      case 'accept':
+        if (isBinary) this.session.receiveBinary();
+        else this.session.receiveText(data.toString());
+        return;
+      case 'refuse':
+        return this.session.rateLimited();
+      case 'drop':
+        return;
+      case 'close':
+        this.log().warn('closed a signaling socket that kept exceeding the rate limit');
+        this.shared.rateLimitClosed();
+        // After the answers to the frames before, so the client hears why.
+        this.closing = true;
+        void this.session.settled().then(() => this.socket.close(CLOSE_POLICY_VIOLATION, 'Too many messages; slow down'));
+        return;
+    }
+  }
+}
+
+/** What every connection of one server shares. */
+interface Shared {
+  frameLimits: FrameLimits;
+  sessionDeps: SessionDeps;
+  newRooms: KeyedBuckets;
+  log: FastifyBaseLogger;
+  rateLimitClosed(): void;
+}
+
 export async function signaling(app: FastifyInstance, options: SignalingOptions): Promise<void> {
   const { rooms, metrics } = options;
   const stopHeartbeat = startHeartbeat(() => app.websocketServer.clients, options.heartbeatIntervalMs);
   const turnCredentials = options.turn ? createTurnCredentials(options.turn, () => Date.now()) : null;
-  const iceServersFor = (peerId: string) =>
-    turnCredentials ? [...options.iceServers, turnCredentials(peerId)] : [...options.iceServers];
   const socketsPerIp = createConnectionCounter(options.maxSocketsPerIp);
-  const newRooms = createKeyedBuckets(options.maxNewRoomsPerIp, options.maxNewRoomsPerIp / 60);
-  const sessions = new Set<ReturnType<typeof createSignalingSession>>();
+  const shared: Shared = {
+    frameLimits: options.frameLimits,
+    newRooms: createKeyedBuckets(options.maxNewRoomsPerIp, options.maxNewRoomsPerIp / 60),
+    log: app.log,
+    rateLimitClosed: () => metrics.rateLimitClosed(),
+    sessionDeps: {
+      rooms,
+      iceServersFor: (peerId) => (turnCredentials ? [...options.iceServers, turnCredentials(peerId)] : [...options.iceServers]),
+      iceTransportPolicy: options.iceTransportPolicy,
+      roomCapacity: options.roomCapacity,
+      newPeerId,
+      observe: metrics.session,
+      storeFailed: (error) => app.log.error({ err: error }, 'the room store failed a signaling request'),
+    },
+  };
+  const connections = new WeakMap<WebSocket, Connection>();
+  const sessions = new Set<SignalingSession>();
+  /** The client address each admitted TCP socket counts against, until it closes. */
+  const addressOf = new WeakMap<Socket, string>();
+
+  // Shared by every socket (`this` is the socket): no closure per socket.
+  function releaseAddress(this: Socket) {
+    const ip = addressOf.get(this);
+    if (ip === undefined) return;
+    addressOf.delete(this);
+    socketsPerIp.closed(ip);
+  }
+  function onMessage(this: WebSocket, data: RawData, isBinary: boolean) {
+    connections.get(this)?.receive(data, isBinary);
+  }
+  function onError(this: WebSocket, error: Error) {
+    const connection = connections.get(this);
+    closeOnSocketError(error, this, connection ? connection.log() : app.log);
+  }
+  function onClose(this: WebSocket) {
+    const session = connections.get(this)?.session;
+    if (!session) return;
+    session.closed();
+    void session.settled().then(() => sessions.delete(session));
+  }
+
   metrics.watch({ openSockets: () => app.websocketServer.clients.size, counts: () => rooms.counts() });
   app.addHook('onClose', async () => {
     stopHeartbeat();
@@ -84,85 +213,28 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
       return;
     }
     // The TCP socket's close covers every ending: a refused handshake, a close, a reset.
-    const release = () => socketsPerIp.closed(ip);
     const tcp = request.raw.socket;
-    if (tcp.destroyed) release();
-    else tcp.once('close', release);
+    if (tcp.destroyed) socketsPerIp.closed(ip);
+    else {
+      addressOf.set(tcp, ip);
+      tcp.on('close', releaseAddress);
+    }
     // The socket becomes a WebSocket and never answers over HTTP: let it forget the HTTP
     // response, which would otherwise keep the request and its headers for the call's length.
     reply.raw.detachSocket(tcp);
   }
 
   app.get(SIGNALING_PATH, { websocket: true, helmet: false, preValidation: admit }, (socket: WebSocket, request) => {
-    // Nothing below keeps `request`: a socket lives for a whole call, and the request with its
-    // headers (kept also by the plugin's error listener, replaced here) is of no use after the upgrade.
-    const { ip, log } = request;
-    socket.removeAllListeners('error');
-    socket.on('error', (error) => closeOnSocketError(error, socket, log));
-    const limiter = createFrameLimiter(options.frameLimits, performance.now());
-    const session = createSignalingSession(
-      {
-        send(message) {
-          if (socket.readyState !== socket.OPEN) return false;
-          socket.send(JSON.stringify(message));
-          return true;
-        },
-        sendText(json) {
-          if (socket.readyState !== socket.OPEN) return false;
-          socket.send(json);
-          return true;
-        },
-        replaced: () => socket.close(CLOSE_REPLACED, 'Replaced by a resumed connection'),
-      },
-      {
-        rooms,
-        iceServersFor,
-        iceTransportPolicy: options.iceTransportPolicy,
-        roomCapacity: options.roomCapacity,
-        newPeerId,
-        mayCreateRoom: () => newRooms.take(ip, performance.now()),
-        observe: metrics.session,
-        storeFailed: (error) => log.error({ err: error }, 'the room store failed a signaling request'),
-      },
-    );
-    sessions.add(session);
-
-    let closing = false;
-    function receive(data: RawData, isBinary: boolean) {
-      switch (limiter.admit(performance.now())) {
-        case 'accept':
-          if (isBinary) session.receiveBinary();
-          else session.receiveText(data.toString());
-          return;
-        case 'refuse':
-          return session.rateLimited();
-        case 'drop':
-          return;
-        case 'close':
-          log.warn({ ip }, 'closed a signaling socket that kept exceeding the rate limit');
-          metrics.rateLimitClosed();
-          // After the answers to the frames before, so the client hears why.
-          closing = true;
-          void session.settled().then(() => socket.close(CLOSE_POLICY_VIOLATION, 'Too many messages; slow down'));
-          return;
-      }
-    }
-
+    // Nothing below keeps `request` (nor its logger): a socket lives for a whole call, and the
+    // request with its headers (kept also by the plugin's error listener, replaced here) is of
+    // no use after the upgrade.
+    const connection = new Connection(socket, request.ip, request.id, shared);
+    connections.set(socket, connection);
+    sessions.add(connection.session);
     // Listeners go on before anything can await, so no frame is missed.
-    socket.on('message', (data, isBinary) => {
-      // A closing socket's seat is already being held for a resume; a late frame must not act.
-      if (socket.readyState !== socket.OPEN || closing) return;
-      try {
-        receive(data, isBinary);
-      } catch (error) {
-        // A bug in handling one frame must cost one socket, never the process and every call.
-        log.error({ err: error }, 'a signaling frame could not be handled');
-        socket.close(CLOSE_INTERNAL_ERROR, 'Internal error');
-      }
-    });
-    socket.on('close', () => {
-      session.closed();
-      void session.settled().then(() => sessions.delete(session));
-    });
+    socket.removeAllListeners('error');
+    socket.on('error', onError);
+    socket.on('message', onMessage);
+    socket.on('close', onClose);
   });
 }

@@ -50,7 +50,7 @@ describe('createFrameLimiter', () => {
   it('accepts a burst, answers the first frame over it, drops the rest quietly, and closes past the strikes', () => {
     const limiter = createFrameLimiter({ burst: 60, perSecond: 20 }, 0);
 
-    const seen = verdicts(limiter.admit, 60 + MAX_STRIKES + 1);
+    const seen = verdicts((now) => limiter.admit(now), 60 + MAX_STRIKES + 1);
 
     expect(seen.slice(0, 60).every((v) => v === 'accept')).toBe(true);
     expect(seen[60]).toBe('refuse');

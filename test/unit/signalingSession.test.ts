@@ -7,13 +7,14 @@ import type { ServerMessage } from '../../src/shared/messages.js';
 import { createMemoryRoomStore } from '../../src/server/memoryRoomStore.js';
 import { createSignalingSession, type SessionDeps } from '../../src/server/signalingSession.js';
 
-function harness(overrides: Partial<SessionDeps> = {}) {
+/** `mayCreateRoom` is the client's room quota, which the socket's link answers. */
+function harness({ mayCreateRoom = () => true, ...overrides }: Partial<SessionDeps> & { mayCreateRoom?: () => boolean } = {}) {
   let tokens = 0;
   const rooms = createMemoryRoomStore({ capacity: 4, graceMs: 1_000, maxQueued: 10, maxQueuedChars: 10_000, newToken: () => `t${(tokens += 1)}` });
-  const deps: SessionDeps = { rooms, iceServersFor: () => [], iceTransportPolicy: 'all', roomCapacity: 4, newPeerId: () => 'fixed', mayCreateRoom: () => true, ...overrides };
+  const deps: SessionDeps = { rooms, iceServersFor: () => [], iceTransportPolicy: 'all', roomCapacity: 4, newPeerId: () => 'fixed', ...overrides };
   const session = (inbox: ServerMessage[] = []) => {
     const s = createSignalingSession(
-      { send: (message) => (inbox.push(message), true), sendText: (json) => (inbox.push(JSON.parse(json) as ServerMessage), true), replaced: () => {} },
+      { send: (message) => (inbox.push(message), true), sendText: (json) => (inbox.push(JSON.parse(json) as ServerMessage), true), replaced: () => {}, mayCreateRoom },
       deps,
     );
     return {
