@@ -441,7 +441,19 @@ describe('back with a new seat while the other person kept theirs', () => {
       ...before,
       selfId: NEW_SEAT,
       iceServers: NEW_ICE,
-      people: [{ key: SECOND, peerId: other.peer_id, name: other.name, polite: true, status: 'negotiating', relayRefused: false, problem: null }],
+      people: [
+        {
+          key: SECOND,
+          peerId: other.peer_id,
+          name: other.name,
+          polite: true,
+          status: 'negotiating',
+          relayRefused: false,
+          problem: null,
+          media: { audio: true, video: true, screen: false },
+          verificationCode: null,
+        },
+      ],
       nextKey: 3,
     });
     expect(call.log.signaling).toMatchObject({ stopped: 0, sent: [] });
