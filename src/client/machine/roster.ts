@@ -146,16 +146,13 @@ export function withoutAway(roster: Roster): RosterChange {
   };
 }
 
-export function withStatus(roster: Roster, key: string, status: PairStatus, relayRefused: boolean, problem: string | null): Roster {
-  return {
-    ...roster,
-    people: roster.people.map((person) => (person.key === key ? { ...person, status, relayRefused, problem } : person)),
-  };
+/** The roster with one person's entry changed (nothing when the key is unknown). */
+export function withPerson(roster: Roster, key: string, change: Partial<Omit<Person, 'key'>>): Roster {
+  return { ...roster, people: roster.people.map((person) => (person.key === key ? { ...person, ...change } : person)) };
 }
 
-/** The roster with one person's entry changed (nothing when the key is unknown). */
-export function withPerson(roster: Roster, key: string, change: Partial<Pick<Person, 'media' | 'verificationCode'>>): Roster {
-  return { ...roster, people: roster.people.map((person) => (person.key === key ? { ...person, ...change } : person)) };
+export function withStatus(roster: Roster, key: string, status: PairStatus, relayRefused: boolean, problem: string | null): Roster {
+  return withPerson(roster, key, { status, relayRefused, problem });
 }
 
 const GAVE_UP: readonly PairStatus[] = ['failed', 'unreachable'];

@@ -102,7 +102,7 @@ export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
         tile.root.remove();
         tiles.delete(key);
       }
-      for (const person of people) {
+      people.forEach((person, index) => {
         const tile = tiles.get(person.key) ?? makeTile(person.key);
         tiles.set(person.key, tile);
         // Away (the server forgot them for a moment), the last id they had still names them.
@@ -130,8 +130,9 @@ export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
         const camera = person.media.video || person.media.screen ? '' : ', camera off';
         tile.described = `${person.name}${muted}${camera}, ${LINK_WORDS[person.status]}`;
         label(tile);
-        container.append(tile.root);
-      }
+        // In the order they came; moved only when out of place, as this runs on every snapshot.
+        if (container.children[index] !== tile.root) container.insertBefore(tile.root, container.children[index] ?? null);
+      });
       container.dataset.count = String(people.length);
     },
     showVideo(key: string) {
