@@ -35,7 +35,7 @@ async function withEcho(options: AppOptions = {}) {
 const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
 
 describe('POST /echo', { timeout: 30_000 }, () => {
-  it('sends the echo peer into the room, where it offers audio and video to the page like any newcomer', async () => {
+  it('sends the echo peer into the room, where it offers audio, video and the app data channel to the page like any newcomer', async () => {
     const server = await withEcho();
     const { client, peerId } = await alone(server, 'echo-room');
 
@@ -50,6 +50,8 @@ describe('POST /echo', { timeout: 30_000 }, () => {
     expect(offer.content.sdp).toMatch(/^m=audio /m);
     expect(offer.content.sdp).toMatch(/^m=video /m);
     expect(offer.content.sdp).toMatch(/^a=sendrecv/m);
+    // The negotiated channel is in the first offer, so the page need not renegotiate for it.
+    expect(offer.content.sdp).toMatch(/^m=application \d+ UDP\/DTLS\/SCTP webrtc-datachannel/m);
     expect(await client.next('CANDIDATE', OFFER_MS)).toMatchObject({ from: joined.content.peer_id });
   });
 

@@ -4,9 +4,11 @@
  * releasing everything, when the person leaves, when the time limit is up, when its socket
  * closes (the server is shutting down), or when it is stopped.
  */
+import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { CandidateContent, ClientMessage, ServerMessage, ServerMessageOf } from '../../shared/messages.js';
 import { parseServerMessage } from '../../shared/parseServerMessage.js';
+import { createEchoResponder } from './echoMessages.js';
 import { createEchoPeer, type EchoPeer } from './echoPeer.js';
 
 export interface EchoCallOptions {
@@ -17,6 +19,8 @@ export interface EchoCallOptions {
   partner: string;
   maxMs: number;
   additionalHostAddresses: readonly string[];
+  /** A line for the server's log: what the call ignored or held back. */
+  log(message: string): void;
   /** Told once, when the call is over and everything it held is released. */
   ended(reason: string): void;
 }
@@ -41,10 +45,17 @@ export function startEchoCall(options: EchoCallOptions): EchoCall {
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
   };
   const timeLimit = setTimeout(() => void stop('time limit reached'), options.maxMs);
+  const responder = createEchoResponder({
+    send: (message) => peer?.sendOnChannel(JSON.stringify(message)) ?? false,
+    log: options.log,
+    now: () => Date.now(),
+    newId: () => randomUUID(),
+  });
 
   function stop(reason: string): Promise<void> {
     stopping ??= (async () => {
       clearTimeout(timeLimit);
+      responder.close();
       send({ message_type: 'LEAVE' });
       if (socket.readyState === WebSocket.CONNECTING || socket.readyState === WebSocket.OPEN) socket.close(1000, 'Test call over');
       await peer?.close();
@@ -65,6 +76,8 @@ export function startEchoCall(options: EchoCallOptions): EchoCall {
       sendDescription: (description) => send({ message_type: 'SDP', to: options.partner, content: description }),
       sendCandidate: (candidate: CandidateContent) => send({ message_type: 'CANDIDATE', to: options.partner, content: candidate }),
       failed: (reason) => void stop(reason),
+      channelOpened: () => responder.opened(),
+      channelMessage: (data) => responder.received(data),
     });
     // Stopped while werift was loading: nothing of the call may outlive it.
     if (stopping) return void (await created.close());

@@ -1,10 +1,12 @@
 /**
- * The echo peer's media side: a werift peer connection that sends back, on each transceiver,
- * the track it receives there (video and audio). It is the polite peer of perfect negotiation
- * (it joins later), makes the first offer, and answers any offer from the page (an ICE restart).
+ * The echo peer's connection: a werift peer connection that sends back, on each transceiver,
+ * the track it receives there (video and audio), with the page's "app" data channel beside them.
+ * It is the polite peer of perfect negotiation (it joins later), makes the first offer, and
+ * answers any offer from the page (an ICE restart).
  */
 import type { MediaStreamTrack, RTCPeerConnection, RTCRtpTransceiver } from 'werift';
 import type { CandidateContent, IceServerConfig, SessionDescription } from '../../shared/messages.js';
+import { APP_CHANNEL } from '../../shared/peerChannel.js';
 
 export interface EchoPeerOptions {
   iceServers: readonly IceServerConfig[];
@@ -15,17 +17,25 @@ export interface EchoPeerOptions {
   sendCandidate(candidate: CandidateContent): void;
   /** The connection cannot carry the call any more. */
   failed(reason: string): void;
+  /** The data channel is open. */
+  channelOpened(): void;
+  /** A message on the data channel: text, or bytes (which PROTOCOL.md does not allow). */
+  channelMessage(data: string | Buffer): void;
 }
 
 export interface EchoPeer {
   offer(): void;
   receiveDescription(description: SessionDescription): void;
   receiveCandidate(candidate: CandidateContent): void;
+  /** Sends text on the data channel; false (nothing sent) when it is not open or is backed up. */
+  sendOnChannel(text: string): boolean;
   close(): Promise<void>;
 }
 
 /** A forwarded stream can only be decoded from a key frame: ask the sender for one this often. */
 const KEY_FRAME_INTERVAL_MS = 1_000;
+/** Past this much unsent on the channel (a page that stops reading), nothing more is queued. */
+const MAX_CHANNEL_BUFFERED_BYTES = 64 * 1024;
 
 export async function createEchoPeer(options: EchoPeerOptions): Promise<EchoPeer> {
   // Loaded on the first test call, so a server that never has one does not pay for werift.
@@ -41,6 +51,15 @@ export async function createEchoPeer(options: EchoPeerOptions): Promise<EchoPeer
   let closed = false;
   // Descriptions are applied one at a time, in the order they arrived.
   let queue: Promise<void> = Promise.resolve();
+  // As the page makes it (PROTOCOL.md), before the offer: the offer then carries it, and the page
+  // need not renegotiate for it.
+  const channel = pc.createDataChannel(APP_CHANNEL.label, { negotiated: true, id: APP_CHANNEL.id, ordered: true });
+  channel.stateChanged.subscribe((state) => {
+    if (state === 'open' && !closed) options.channelOpened();
+  });
+  channel.onMessage.subscribe((data) => {
+    if (!closed) options.channelMessage(data);
+  });
 
   const sendLocal = () => {
     const local = pc.localDescription;
@@ -103,6 +122,11 @@ export async function createEchoPeer(options: EchoPeerOptions): Promise<EchoPeer
       pc.addIceCandidate(candidate ?? undefined).catch(() => {
         // A candidate of a description already replaced: nothing to do.
       });
+    },
+    sendOnChannel(text) {
+      if (closed || channel.readyState !== 'open' || channel.bufferedAmount > MAX_CHANNEL_BUFFERED_BYTES) return false;
+      channel.send(text);
+      return true;
     },
     async close() {
       if (closed) return;

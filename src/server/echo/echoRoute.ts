@@ -73,6 +73,7 @@ export async function echoRoute(app: FastifyInstance, options: EchoRouteOptions)
         maxMs: options.maxSeconds * 1_000,
         // The person's browser is on this machine: loopback may be the only path between them.
         additionalHostAddresses: isLoopback(request.ip) ? ['127.0.0.1'] : [],
+        log: (message) => request.log.warn({ room }, message),
         ended(reason) {
           request.log.info({ room, reason }, 'test call ended');
           ended();
