@@ -43,8 +43,9 @@ export function startEchoMode(call: Actor<CallMachine>, room: string, note: HTML
     wasInCall = inCall;
     const selfId = snapshot.context.selfId;
     // One request per seat: a resumed seat still has its echo peer; a new seat (the server
-    // restarted) has none.
-    if (!waiting || selfId === null || selfId === askedFor) return;
+    // restarted) has none. Asked once the camera is ready: an offer that came earlier would be
+    // answered with nothing to send, and sending would then take a second negotiation.
+    if (!waiting || !snapshot.context.mediaReady || selfId === null || selfId === askedFor) return;
     askedFor = selfId;
     say('Asking the server for a test call…', 'info');
     requestEcho(room, selfId).then((answer) => {
