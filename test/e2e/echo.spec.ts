@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { expectTalking } from './support/audioLevel.js';
 import { startCoturn } from './support/coturn.js';
 import { mediaBrowserFixture } from './support/fakeDevices.js';
-import { CONNECTED, expect, expectRemoteVideoMoving, expectState, openPage, openPerson, startServer, test as base } from './support/fixtures.js';
+import { CONNECTED, expect, expectRemoteVideoMoving, expectState, openPage, openPerson, remoteTiles, startServer, test as base } from './support/fixtures.js';
 
 // The audio level is read with Web Audio, which must run without a click in the page.
 const test = base.extend<{ listener: Browser }>({ listener: mediaBrowserFixture() });
@@ -133,4 +133,59 @@ test('the echo peer answers when the page offers (an ICE restart from the page)'
   } finally {
     await context.close();
   }
+});
+
+/** The SDP offers a page sends and receives on its signaling socket, counted from its first frame. */
+function countOffers(context: BrowserContext) {
+  const offers = { sent: 0, received: 0 };
+  const isOffer = (payload: string | Buffer) => {
+    try {
+      const message = JSON.parse(payload.toString()) as { message_type?: string; content?: { type?: string } };
+      return message.message_type === 'SDP' && message.content?.type === 'offer';
+    } catch {
+      return false;
+    }
+  };
+  context.on('page', (page) =>
+    page.on('websocket', (socket) => {
+      socket.on('framesent', ({ payload }) => void (isOffer(payload) && (offers.sent += 1)));
+      socket.on('framereceived', ({ payload }) => void (isOffer(payload) && (offers.received += 1)));
+    }),
+  );
+  return offers;
+}
+
+test('the echo peer speaks the data channel: it mirrors mute and camera off, and answers chat with the same text', async ({ browser, server }) => {
+  let offers = { sent: 0, received: 0 };
+  const page = await openPerson(browser, `${server.url}/?echo`, {
+    startsIdle: false,
+    prepare: async (context) => void (offers = countOffers(context)),
+  });
+  await expectState(page, CONNECTED);
+  const echo = remoteTiles(page).first();
+  // Its own state, said when the channel opened: it sends back audio and video.
+  await expect(echo).toHaveAttribute('data-audio', 'on');
+  await expect(echo).toHaveAttribute('data-video', 'on');
+
+  await page.keyboard.press('m');
+  await expect(echo).toHaveAttribute('data-audio', 'off');
+  await expect(echo.getByText('muted')).toBeVisible();
+  await page.getByRole('button', { name: 'Camera off' }).click();
+  await expect(echo).toHaveAttribute('data-video', 'off');
+  await expect(echo.locator('.placeholder')).toBeVisible();
+  await page.keyboard.press('c');
+  await expect(echo).toHaveAttribute('data-video', 'on');
+  await expect(echo).toHaveAttribute('data-audio', 'off');
+
+  const looksLikeHtml = 'echo <b>this</b> back';
+  await page.getByRole('button', { name: /Chat/ }).click();
+  await page.getByLabel('Message').fill(looksLikeHtml);
+  await page.getByLabel('Message').press('Enter');
+  const answer = page.locator(`#chat-log li[data-from="${await echo.getAttribute('data-key')}"]`);
+  await expect(answer.locator('.text')).toHaveText(looksLikeHtml);
+  await expect(answer.locator('strong')).toHaveText('Echo');
+  await expect(page.locator('#chat-log b')).toHaveCount(0);
+
+  // The echo peer's one offer carried the channel: the page never had to offer for it.
+  expect(offers).toEqual({ sent: 0, received: 1 });
 });
