@@ -137,6 +137,30 @@ test('the speaker chosen during the call is where the other person is heard, and
   await expectSilent(pulse, HEADSET.name);
 });
 
+test('a speaker pulled out before it is chosen: the page says so, and the other person is still heard where they were', async ({ pulse, listener, media, server }) => {
+  const roomUrl = `${server.url}/?room=speaker-gone`;
+  const alice = await openListener(listener, roomUrl);
+  await join(media, roomUrl, BOB_HZ);
+  await expectState(alice, CONNECTED, 30_000);
+  await expectRemoteVideoMoving(alice);
+  const speakers = await chooseSpeaker(alice, SPEAKERS.description);
+  await expectHeard(pulse, SPEAKERS.name, [BOB_HZ]);
+
+  // The list was read when the dialog opened; the headset goes before it is picked.
+  await alice.getByRole('button', { name: 'Devices' }).click();
+  await pulse.unplug(HEADSET.name);
+  await alice.locator('#choose-speaker').selectOption({ label: HEADSET.description });
+  await expect(alice.locator('#speaker-note')).toHaveText(
+    `${HEADSET.description} is not there any more (unplugged?). You still hear the others on ${SPEAKERS.description}.`,
+  );
+  await expect(alice.locator('#choose-speaker')).toHaveValue(speakers);
+  await expect(alice.locator('#choose-speaker option', { hasText: HEADSET.description })).toHaveCount(0);
+  await alice.getByRole('button', { name: 'Done' }).click();
+
+  await expect.poll(() => sinkIds(alice)).toEqual([speakers]);
+  await expectHeard(pulse, SPEAKERS.name, [BOB_HZ]);
+});
+
 test.describe('in a group', () => {
   test.describe.configure({ timeout: 180_000 });
   test.use({ serverOptions: { roomCapacity: 3 } });

@@ -44,6 +44,8 @@ export interface PulseAudio {
   listen(sink: string, options?: { seconds?: number; tonesHz?: readonly number[] }): Promise<SinkSound>;
   /** The applications with a stream on `sink` now (as `pactl list sink-inputs` says). */
   streamsOn(sink: string): Promise<string[]>;
+  /** Pulls `sink` out, as a headset unplugged: its module is unloaded, and the sink is gone. */
+  unplug(sink: string): Promise<void>;
   /** What the server logged, for a failing test to show. */
   log(): string;
   stop(): Promise<void>;
@@ -70,20 +72,29 @@ function pactl(env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
 }
 
 /**
- * The amplitude of the `hz` component of `samples` (Goertzel's algorithm): about `a` for a sine
- * of amplitude `a` at that frequency, near 0 when it is absent.
+ * The amplitude of the `hz` component of `samples`, by Goertzel's algorithm on each 0.1 s block,
+ * averaged: about `a` for a sine of amplitude `a` at that frequency, near 0 when it is absent.
+ * Short blocks (10 Hz wide bins), as the receiver's jitter buffer stretches and squeezes the
+ * sound: over a whole second a tone 1 Hz off would fall between bins.
  */
 export function toneAmplitude(samples: Float32Array, hz: number, sampleRate = SAMPLE_RATE): number {
+  const block = Math.round(sampleRate / 10);
   const coefficient = 2 * Math.cos((2 * Math.PI * hz) / sampleRate);
-  let previous = 0;
-  let beforePrevious = 0;
-  for (const sample of samples) {
-    const current = sample + coefficient * previous - beforePrevious;
-    beforePrevious = previous;
-    previous = current;
+  let sum = 0;
+  let blocks = 0;
+  for (let start = 0; start + block <= samples.length; start += block) {
+    let previous = 0;
+    let beforePrevious = 0;
+    for (let index = start; index < start + block; index += 1) {
+      const current = samples[index]! + coefficient * previous - beforePrevious;
+      beforePrevious = previous;
+      previous = current;
+    }
+    const power = previous * previous + beforePrevious * beforePrevious - coefficient * previous * beforePrevious;
+    sum += (2 * Math.sqrt(Math.max(0, power))) / block;
+    blocks += 1;
   }
-  const power = previous * previous + beforePrevious * beforePrevious - coefficient * previous * beforePrevious;
-  return samples.length === 0 ? 0 : (2 * Math.sqrt(Math.max(0, power))) / samples.length;
+  return blocks === 0 ? 0 : sum / blocks;
 }
 
 export async function startPulseAudio(sinks: readonly NullSink[]): Promise<PulseAudio> {
@@ -182,12 +193,22 @@ export async function startPulseAudio(sinks: readonly NullSink[]): Promise<Pulse
     return { samples: samples.length, peak, tones };
   };
 
+  const sinkNamed = async (sink: string) => {
+    const sinkList = JSON.parse(await pactl(env, ['-f', 'json', 'list', 'sinks'])) as { index: number; name: string; owner_module: number }[];
+    return sinkList.find((candidate) => candidate.name === sink);
+  };
+
   const streamsOn: PulseAudio['streamsOn'] = async (sink) => {
-    const sinkList = JSON.parse(await pactl(env, ['-f', 'json', 'list', 'sinks'])) as { index: number; name: string }[];
-    const index = sinkList.find((candidate) => candidate.name === sink)?.index;
+    const index = (await sinkNamed(sink))?.index;
     const inputs = JSON.parse(await pactl(env, ['-f', 'json', 'list', 'sink-inputs'])) as { sink: number; properties: Record<string, string> }[];
     return inputs.filter((input) => input.sink === index).map((input) => input.properties['application.name'] ?? 'unnamed');
   };
 
-  return { env, listen, streamsOn, log: () => output, stop };
+  const unplug: PulseAudio['unplug'] = async (sink) => {
+    const found = await sinkNamed(sink);
+    if (!found) throw new Error(`PulseAudio has no sink ${sink} to pull out.`);
+    await pactl(env, ['unload-module', String(found.owner_module)]);
+  };
+
+  return { env, listen, streamsOn, unplug, log: () => output, stop };
 }
