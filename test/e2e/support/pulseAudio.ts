@@ -12,9 +12,10 @@
  * a cookie into the real home.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir, spawnTracked } from '../../support/testResources.js';
+import { watchProcess } from './backgroundProcess.js';
 
 export interface NullSink {
   /** The sink's name, e.g. `headset_b`; its monitor is `<name>.monitor`. */
@@ -55,7 +56,6 @@ const SAMPLE_RATE = 16_000;
 /** How long past its `seconds` a measurement waits for a sink's output. */
 const LISTEN_SLACK_MS = 3_000;
 const START_TIMEOUT_MS = 10_000;
-const STOP_TIMEOUT_MS = 5_000;
 /** A pactl call that hangs (a server gone wrong) fails instead of holding the test. */
 const PACTL_TIMEOUT_MS = 5_000;
 
@@ -111,41 +111,31 @@ export async function startPulseAudio(sinks: readonly NullSink[]): Promise<Pulse
     `--load=module-native-protocol-unix socket=${socket} auth-anonymous=1`,
     ...sinks.map((sink) => `--load=module-null-sink sink_name=${sink.name} sink_properties=device.description=${sink.description}`),
   ];
-  const { child, exited } = spawnTracked('pulseaudio', args, {
-    env: { ...process.env, HOME: home, XDG_RUNTIME_DIR: runtime, XDG_CONFIG_HOME: join(home, '.config') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  let spawnError: Error | undefined;
-  child.once('error', (error) => (spawnError = error));
-
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const server = watchProcess(
+    spawnTracked('pulseaudio', args, {
+      env: { ...process.env, HOME: home, XDG_RUNTIME_DIR: runtime, XDG_CONFIG_HOME: join(home, '.config') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+    dir,
+  );
+  const { child, stop } = server;
 
   // Ready once a client gets an answer and every sink is there.
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     const listed = await pactl(env, ['list', 'short', 'sinks']).catch((error: Error) => error);
     if (typeof listed === 'string' && sinks.every((sink) => listed.split('\n').some((line) => line.split('\t')[1] === sink.name))) break;
+    const spawnError = server.spawnError();
     const failure = spawnError
-      ? (spawnError as NodeJS.ErrnoException).code === 'ENOENT'
+      ? spawnError.code === 'ENOENT'
         ? MISSING
         : `pulseaudio could not be started: ${spawnError.message}`
       : listed instanceof Error && listed.message.includes('pactl was not found')
         ? listed.message
         : child.exitCode !== null
-          ? `pulseaudio exited with code ${child.exitCode} on start:\n${output}`
+          ? `pulseaudio exited with code ${child.exitCode} on start:\n${server.output()}`
           : Date.now() > deadline
-            ? `pulseaudio did not answer on ${socket} with the sinks ${sinks.map((sink) => sink.name).join(', ')} within ${START_TIMEOUT_MS} ms:\n${output}`
+            ? `pulseaudio did not answer on ${socket} with the sinks ${sinks.map((sink) => sink.name).join(', ')} within ${START_TIMEOUT_MS} ms:\n${server.output()}`
             : undefined;
     if (failure) {
       await stop();
@@ -210,5 +200,5 @@ export async function startPulseAudio(sinks: readonly NullSink[]): Promise<Pulse
     await pactl(env, ['unload-module', String(found.owner_module)]);
   };
 
-  return { env, listen, streamsOn, unplug, log: () => output, stop };
+  return { env, listen, streamsOn, unplug, log: server.output, stop };
 }
