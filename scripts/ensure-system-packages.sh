@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests need when they are missing: Debian's Chromium, iproute2
 # (`ip`) for the test hosts in network namespaces, coturn (`turnserver`) for relayed calls, openssl
-# for the certificates of the https tests, redis-server for several nodes sharing rooms, and
-# haproxy as the load balancer in front of them.
+# for the certificates of the https tests, redis-server for several nodes sharing rooms,
+# haproxy as the load balancer in front of them, and PulseAudio (the server, and pactl/parec) for
+# speakers the browser can choose and the tests can listen to.
 set -euo pipefail
 
 browser="${CHROMIUM_PATH:-/usr/bin/chromium}"
@@ -19,6 +20,8 @@ command -v turnserver >/dev/null 2>&1 || missing+=(coturn)
 command -v "${REDIS_SERVER_PATH:-redis-server}" >/dev/null 2>&1 || missing+=(redis-server)
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v pulseaudio >/dev/null 2>&1 || missing+=(pulseaudio)
+{ command -v pactl >/dev/null 2>&1 && command -v parec >/dev/null 2>&1; } || missing+=(pulseaudio-utils)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -48,12 +48,12 @@ export function play(video: HTMLVideoElement, stream: MediaStream | null): void 
 
 export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
   const tiles = new Map<string, Tile>();
+  /** The speaker the others are heard on: '' for the system's default, until one is chosen and works. */
   let speaker = '';
   const playOn = (tile: Tile, stream: MediaStream | null) => {
     play(tile.video, stream);
-    if (speaker && 'setSinkId' in tile.video) {
-      (tile.video as HTMLVideoElement & { setSinkId(id: string): Promise<void> }).setSinkId(speaker).catch(() => {});
-    }
+    // The speaker worked when chosen; if it has gone since, the browser keeps playing on the default.
+    if (speaker && 'setSinkId' in tile.video) tile.video.setSinkId(speaker).catch(() => {});
   };
 
   const makeTile = (key: string): Tile => {
@@ -140,10 +140,21 @@ export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
       tiles.set(key, tile);
       playOn(tile, stage.remotes.get(key) ?? null);
     },
-    /** Where the others are heard: `setSinkId` on every tile, now and for tiles to come. */
-    setSpeaker(deviceId: string) {
+    /**
+     * Where the others are heard: `setSinkId` on every tile, now and for tiles to come. Rejects
+     * (with the browser's error) when a tile cannot play there, e.g. the speaker was just
+     * unplugged; the others are then heard where they were, and later tiles go there too.
+     */
+    async setSpeaker(deviceId: string): Promise<void> {
+      const playing = [...tiles.values()].map((tile) => tile.video).filter((video) => video.srcObject && 'setSinkId' in video);
+      const results = await Promise.allSettled(playing.map((video) => video.setSinkId(deviceId)));
+      const failure = results.find((result) => result.status === 'rejected');
+      if (failure) {
+        // Those that did move go back, so everyone is heard on one speaker.
+        await Promise.allSettled(playing.map((video) => video.setSinkId(speaker)));
+        throw failure.reason;
+      }
       speaker = deviceId;
-      for (const tile of tiles.values()) if (tile.video.srcObject) playOn(tile, tile.video.srcObject as MediaStream);
     },
     /** The quality level measured for the connection with that person; null while not measured. */
     showQuality(key: string, level: QualityLevel | null) {

@@ -6,10 +6,11 @@
  * test-only (for peers on loopback).
  */
 import { once } from 'node:events';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { makeTempDir, spawnTracked } from '../../support/testResources.js';
+import { watchProcess } from './backgroundProcess.js';
 import { freePort } from './serverProcess.js';
 import type { TestNetwork } from './testNetwork.js';
 
@@ -35,7 +36,6 @@ export interface Coturn {
   stop(): Promise<void>;
 }
 
-const STOP_TIMEOUT_MS = 5_000;
 const START_TIMEOUT_MS = 10_000;
 
 /** Each coturn of a run relays from its own stretch of ports, so two never compete for one. */
@@ -76,34 +76,21 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
     // Its own database in the temp dir, not one in /var/lib that it may not create.
     `--userdb=${join(dir, 'turndb')}`,
   ];
-  const { child, exited } = network ? network.spawnIn('server', 'turnserver', args) : spawnTracked('turnserver', args);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  let spawnError: Error | undefined;
-  child.once('error', (error) => (spawnError = error));
-
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const server = watchProcess(network ? network.spawnIn('server', 'turnserver', args) : spawnTracked('turnserver', args), dir);
+  const { child, stop } = server;
 
   const listening = network ? async () => network.listensInServerHost(port) : () => connectable(listeningIp, port);
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!(await listening())) {
+    const spawnError = server.spawnError();
     const failure = spawnError
-      ? (spawnError as NodeJS.ErrnoException).code === 'ENOENT'
+      ? spawnError.code === 'ENOENT'
         ? "turnserver (coturn) was not found; 'npm test' installs it, or run 'apt-get install coturn'."
         : `turnserver could not be started: ${spawnError.message}`
       : child.exitCode !== null
-        ? `turnserver exited with code ${child.exitCode} on start:\n${output}`
+        ? `turnserver exited with code ${child.exitCode} on start:\n${server.output()}`
         : Date.now() > deadline
-          ? `turnserver did not listen on ${listeningIp}:${port} within ${START_TIMEOUT_MS} ms:\n${output}`
+          ? `turnserver did not listen on ${listeningIp}:${port} within ${START_TIMEOUT_MS} ms:\n${server.output()}`
           : undefined;
     if (failure) {
       await stop();
@@ -121,7 +108,7 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
   return {
     port,
     url: (transport) => `turn:${listeningIp}:${port}?transport=${transport}`,
-    log: () => output,
+    log: server.output,
     stop,
   };
 }
