@@ -78,31 +78,21 @@ export function createPeerConnectionActor(stage: MediaStage) {
     });
 
     /**
-     * The transceiver of a screen shared beside the camera: added with its own stream the first
-     * time (a renegotiation), then reused; between shares it sends nothing (recvonly).
+     * The transceiver of a screen shared beside the camera, with the screen's own stream. Each
+     * share gets a new one and its end stops it (a renegotiation either way): the other side's
+     * receiver then ends with it, and the next share starts afresh, as the first did.
      */
     let screenTransceiver: RTCRtpTransceiver | null = null;
+    const live = (t: RTCRtpTransceiver) => t.direction !== 'stopped' && t.currentDirection !== 'stopped';
     /** The camera's (or microphone's) transceiver: the first of its kind that is not the screen's. */
     const transceiverFor = (kind: 'audio' | 'video') =>
-      pc.getTransceivers().find((t) => t !== screenTransceiver && t.receiver.track.kind === kind && t.currentDirection !== 'stopped');
+      pc.getTransceivers().find((t) => t !== screenTransceiver && live(t) && t.receiver.track.kind === kind);
 
     const sendScreen = (track: MediaStreamTrack | null) => {
-      const stream = stage.screen;
-      if (!screenTransceiver || screenTransceiver.currentDirection === 'stopped') {
-        if (track && stream) screenTransceiver = pc.addTransceiver(track, { direction: 'sendrecv', streams: [stream] });
-        return;
-      }
-      const transceiver = screenTransceiver;
-      if (transceiver.sender.track !== track) {
-        transceiver.sender.replaceTrack(track).catch((error: unknown) => console.warn('Could not send the shared screen', error));
-      }
-      // Sending or not is a direction change (a renegotiation), so the other side drops the track.
-      if (track && stream) {
-        transceiver.sender.setStreams(stream);
-        transceiver.direction = 'sendrecv';
-      } else if (transceiver.direction === 'sendrecv') {
-        transceiver.direction = 'recvonly';
-      }
+      const current = screenTransceiver && live(screenTransceiver) ? screenTransceiver : null;
+      if (current ? current.sender.track === track : !track) return;
+      current?.stop();
+      screenTransceiver = track && stage.screen ? pc.addTransceiver(track, { direction: 'sendrecv', streams: [stage.screen] }) : null;
     };
 
     /** Sends the current tracks: replaced in place (no renegotiation), or added where there was none. */
