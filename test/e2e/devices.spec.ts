@@ -1,13 +1,25 @@
 /**
  * In-call controls with real devices: what the other page hears when someone mutes, a camera and a
  * microphone switched during the call (Chromium's fake devices, told apart by picture and tone), a
- * headset plugged in and pulled out, a screen shared and stopped from the browser's own bar, and a
+ * headset plugged in and pulled out, a screen shared (in place of the camera, or beside it) and
+ * stopped from the browser's own bar, and a
  * verification code that differs when someone in the middle rewrote a fingerprint.
  */
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
 import { expectSilent, expectTalking } from './support/audioLevel.js';
 import { CAMERAS, MICROPHONE_LABELS, MICROPHONE_TONES_HZ, installFakeDevices, launchMediaBrowser, look, plugDevice, unplugDevice } from './support/fakeDevices.js';
-import { CONNECTED, WAITING, expect, expectRemoteVideoMoving, expectState, openPerson, remoteTiles, test as base, type Prepare } from './support/fixtures.js';
+import {
+  CONNECTED,
+  WAITING,
+  expect,
+  expectRemoteVideoMoving,
+  expectState,
+  expectVideoMoving,
+  openPerson,
+  remoteTiles,
+  test as base,
+  type Prepare,
+} from './support/fixtures.js';
 import { openScreenToShare } from './support/screenShare.js';
 import { tamperFingerprints } from './support/tamperSignaling.js';
 
@@ -41,7 +53,7 @@ async function pair(url: string, room: string, alice: { browser: Browser; prepar
 }
 
 async function connected(...pages: Page[]) {
-  for (const page of pages) await expectState(page, CONNECTED, 30_000);
+  for (const page of pages) await expectState(page, CONNECTED, 60_000);
   for (const page of pages) await expectRemoteVideoMoving(page);
 }
 
@@ -123,6 +135,96 @@ test('a shared screen is seen large in place of the camera, and stopping it from
   await expect.poll(() => look(remoteVideo(alice)), { timeout: 15_000 }).toBe('green');
 });
 
+/** How a video looks, or that it has no frame yet (it just got a new stream): a poll goes on. */
+const seen = (video: Locator) => look(video).catch(() => 'no frame yet');
+
+test('a screen shared beside the camera is seen large with the camera small inside it; stopping it from the browser leaves the camera', async ({ sharing, server }) => {
+  // Many steps, each waiting for frames on a machine that may be busy.
+  test.setTimeout(240_000);
+  const { alice, bob } = await pair(server.url, 'devices-beside', { browser: sharing }, { browser: sharing, prepare: installFakeDevices });
+  await connected(alice, bob);
+  const tile = remoteTiles(alice).first();
+  const large = tile.locator('video:not(.inset)');
+  const inset = tile.locator('video.inset');
+  await expect.poll(() => seen(large)).toBe('green');
+  await expect(inset).toHaveCount(0);
+
+  let screen = await openScreenToShare(sharing, '#ff0000');
+  await bob.keyboard.press('b');
+  await expect(bob.getByRole('button', { name: 'Screen only' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(bob.getByRole('button', { name: 'Stop sharing' })).toBeVisible();
+  await expect(tile).toHaveAttribute('data-screen', 'on');
+  await expect(tile).toHaveAttribute('data-video', 'on');
+  // Two videos: the screen large, the camera (still sent) small and moving.
+  await expect.poll(() => seen(large), { timeout: 60_000 }).toBe('red');
+  await expect(inset).toHaveCount(1, { timeout: 60_000 });
+  await expect.poll(() => seen(inset), { timeout: 60_000 }).toBe('green');
+  await expectVideoMoving(inset, 60_000);
+  await expectVideoMoving(large, 60_000);
+
+  // Another camera while sharing: replaced in place, with no renegotiation, the screen untouched.
+  await plugDevice(bob, { kind: 'videoinput', label: 'USB camera', colour: '#0000ff' });
+  const bobSent = countOffers(bob);
+  await bob.getByRole('button', { name: 'Devices' }).click();
+  await bob.locator('#choose-camera').selectOption({ label: 'USB camera' });
+  await bob.getByRole('button', { name: 'Done' }).click();
+  await expect.poll(() => seen(inset), { timeout: 60_000 }).toBe('blue');
+  expect(await look(large)).toBe('red');
+  expect(bobSent(), 'SDP messages Bob sent for the camera switch').toBe(0);
+
+  // In place of the camera, then beside it again, while sharing.
+  await bob.keyboard.press('b');
+  await expect(bob.getByRole('button', { name: 'Show camera too' })).toHaveAttribute('aria-pressed', 'false');
+  await expect(inset).toHaveCount(0, { timeout: 60_000 });
+  await expect.poll(() => seen(large), { timeout: 60_000 }).toBe('red');
+  await bob.keyboard.press('b');
+  await expect(inset).toHaveCount(1, { timeout: 60_000 });
+  await expect.poll(() => seen(inset), { timeout: 60_000 }).toBe('blue');
+  await expect.poll(() => seen(large), { timeout: 60_000 }).toBe('red');
+
+  // The browser's own "Stop sharing": back to one video, the camera's, and the call goes on.
+  await screen.stopSharing();
+  await expect(bob.getByRole('button', { name: 'Share beside camera' })).toBeVisible();
+  await expect(tile).toHaveAttribute('data-screen', 'off');
+  await expect(inset).toHaveCount(0, { timeout: 60_000 });
+  await expect.poll(() => seen(large), { timeout: 60_000 }).toBe('blue');
+  await expectVideoMoving(large, 60_000);
+  for (const page of [alice, bob]) await expect(page.locator('body')).toHaveAttribute('data-call-state', CONNECTED);
+  await expectRemoteVideoMoving(bob, 1, { timeout: 60_000 });
+
+  // Shared again: the same way back.
+  screen = await openScreenToShare(sharing, '#ff0000');
+  await bob.keyboard.press('b');
+  await expect.poll(() => seen(large), { timeout: 60_000 }).toBe('red');
+  await expect(inset).toHaveCount(1, { timeout: 60_000 });
+  await expect.poll(() => seen(inset), { timeout: 60_000 }).toBe('blue');
+  await screen.stopSharing();
+  await expect(inset).toHaveCount(0, { timeout: 60_000 });
+  await expect(tile).toHaveAttribute('data-screen', 'off');
+});
+
+test('a screen shared beside the camera before the other person comes reaches them when they join', async ({ sharing, server }) => {
+  // The earlier person answers the first offer; their screen then needs an offer of their own.
+  const alice = await openPerson(sharing, `${server.url}/?room=devices-beside-early`);
+  await alice.getByRole('button', { name: 'Start' }).click();
+  await expectState(alice, WAITING);
+  const screen = await openScreenToShare(sharing, '#ff0000');
+  try {
+    await alice.getByRole('button', { name: 'Share beside camera' }).click();
+    await expect(alice.getByRole('button', { name: 'Screen only' })).toBeVisible();
+    const bob = await openPerson(sharing, `${server.url}/?room=devices-beside-early`);
+    await bob.getByRole('button', { name: 'Start' }).click();
+    await expectState(bob, CONNECTED, 60_000);
+    const tile = remoteTiles(bob).first();
+    await expect(tile).toHaveAttribute('data-screen', 'on');
+    await expect.poll(() => seen(tile.locator('video:not(.inset)')), { timeout: 60_000 }).toBe('red');
+    await expect.poll(() => seen(tile.locator('video.inset')), { timeout: 60_000 }).toBe('green');
+    await expectRemoteVideoMoving(alice, 1, { timeout: 60_000 });
+  } finally {
+    await screen.stopSharing();
+  }
+});
+
 /** Keeps every verification code a page shows, from its first moment (the call may end soon after). */
 async function recordCodes(context: BrowserContext) {
   await context.addInitScript(() => {
@@ -147,8 +249,8 @@ test('when someone in the middle rewrites a fingerprint, the two codes differ', 
       rewritten = (await tamperFingerprints(context)).rewritten;
     },
   });
-  await expect.poll(() => seenCodes(alice), { timeout: 30_000 }).toHaveLength(1);
-  await expect.poll(() => seenCodes(bob), { timeout: 30_000 }).toHaveLength(1);
+  await expect.poll(() => seenCodes(alice), { timeout: 60_000 }).toHaveLength(1);
+  await expect.poll(() => seenCodes(bob), { timeout: 60_000 }).toHaveLength(1);
   expect(rewritten(), 'descriptions rewritten on the way to Bob').toBeGreaterThan(0);
   const [onAlice] = await seenCodes(alice);
   const [onBob] = await seenCodes(bob);
@@ -157,5 +259,5 @@ test('when someone in the middle rewrites a fingerprint, the two codes differ', 
   expect(onBob).not.toBe(onAlice);
   // Nor does the call connect: the media is encrypted to the real certificates, and the page
   // says the call could not be secured rather than blaming the networks.
-  await expect(bob.getByRole('status')).toContainText('The call could not be secured', { timeout: 30_000 });
+  await expect(bob.getByRole('status')).toContainText('The call could not be secured', { timeout: 60_000 });
 });

@@ -134,7 +134,9 @@ test('the machines can be explored in simulation with simulated people, without 
     await event('user.toggleScreen').click();
     await expect(deviceEvent('device.screenOn')).toBeEnabled();
     await deviceEvent('device.screenOn').click();
-    await expect(media.locator('.chart-state')).toContainText('screen.on');
+    await expect(media.locator('.chart-state')).toContainText('screen.on.instead');
+    await event('user.toggleScreenBeside').click();
+    await expect(media.locator('.chart-state')).toContainText('screen.on.beside');
     await event('signal.welcome (room empty)').click();
     await expectCurrent(call, 'waiting');
     await expect(personCharts(page)).toHaveCount(0);

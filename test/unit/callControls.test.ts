@@ -68,29 +68,48 @@ async function inGroup() {
 describe('our microphone, camera and screen', () => {
   it('reach the devices and every peer connection, which is told what is sent now', async () => {
     const call = await inGroup();
-    expect(call.connection('person-1').input.media).toEqual({ audio: true, video: true, screen: false });
+    expect(call.connection('person-1').input.media).toEqual({ audio: true, video: true, screen: false, screenBeside: false });
 
     call.actor.send({ type: 'user.toggleMicrophone' });
     expect(call.devices.at(-1)).toEqual({ type: 'microphone', enabled: false });
-    for (const key of ['person-1', 'person-2']) expect(call.sentMedia(key).at(-1)).toEqual({ audio: false, video: true, screen: false });
+    for (const key of ['person-1', 'person-2']) expect(call.sentMedia(key).at(-1)).toEqual({ audio: false, video: true, screen: false, screenBeside: false });
     expect(call.context().localMedia.audio).toBe(false);
 
     call.actor.send({ type: 'user.toggleCamera' });
     expect(call.devices.at(-1)).toEqual({ type: 'camera.stop' });
-    expect(call.sentMedia('person-2').at(-1)).toEqual({ audio: false, video: false, screen: false });
+    expect(call.sentMedia('person-2').at(-1)).toEqual({ audio: false, video: false, screen: false, screenBeside: false });
     call.actor.send({ type: 'user.toggleCamera' });
     expect(call.devices.at(-1)).toEqual({ type: 'camera.start' });
     call.device({ type: 'device.cameraOn' });
-    expect(call.sentMedia('person-2').at(-1)).toEqual({ audio: false, video: true, screen: false });
+    expect(call.sentMedia('person-2').at(-1)).toEqual({ audio: false, video: true, screen: false, screenBeside: false });
 
     call.actor.send({ type: 'user.toggleScreen' });
     expect(call.devices.at(-1)).toEqual({ type: 'screen.start' });
     call.device({ type: 'device.screenOn' });
-    expect(call.sentMedia('person-1').at(-1)).toEqual({ audio: false, video: true, screen: true });
+    expect(call.sentMedia('person-1').at(-1)).toEqual({ audio: false, video: true, screen: true, screenBeside: false });
     // The browser's own "Stop sharing".
     call.device({ type: 'device.screenEnded' });
     expect(call.devices.at(-1)).toEqual({ type: 'screen.stop' });
-    expect(call.sentMedia('person-1').at(-1)).toEqual({ audio: false, video: true, screen: false });
+    expect(call.sentMedia('person-1').at(-1)).toEqual({ audio: false, video: true, screen: false, screenBeside: false });
+  });
+
+  it('a screen beside the camera: the peer connections send both, the others are told the same as in place, and the person may switch', async () => {
+    const call = await inGroup();
+    call.actor.send({ type: 'user.toggleScreenBeside' });
+    expect(call.devices.at(-1)).toEqual({ type: 'screen.start' });
+    call.device({ type: 'device.screenOn' });
+    for (const key of ['person-1', 'person-2']) expect(call.sentMedia(key).at(-1)).toEqual({ audio: true, video: true, screen: true, screenBeside: true });
+    // A newcomer gets both videos from the start.
+    call.actor.send({ type: 'signal.peerJoined', peer: { peer_id: 'cy-id', name: 'Cy' } });
+    expect(call.connection('person-3').input.media).toEqual({ audio: true, video: true, screen: true, screenBeside: true });
+    call.actor.send({ type: 'user.toggleScreenBeside' });
+    expect(call.sentMedia('person-1').at(-1)).toEqual({ audio: true, video: true, screen: true, screenBeside: false });
+    call.actor.send({ type: 'user.toggleScreenBeside' });
+    expect(call.sentMedia('person-1').at(-1)).toEqual({ audio: true, video: true, screen: true, screenBeside: true });
+    // The browser's own "Stop sharing" ends either.
+    call.device({ type: 'device.screenEnded' });
+    expect(call.devices.at(-1)).toEqual({ type: 'screen.stop' });
+    expect(call.sentMedia('person-1').at(-1)).toEqual({ audio: true, video: true, screen: false, screenBeside: false });
   });
 
   it('another device: the devices actor is asked, the peer connections send the new tracks, and the person is told', async () => {
@@ -107,7 +126,7 @@ describe('our microphone, camera and screen', () => {
     const call = await inGroup();
     call.actor.send({ type: 'user.toggleMicrophone' });
     call.actor.send({ type: 'signal.peerJoined', peer: { peer_id: 'cy-id', name: 'Cy' } });
-    expect(call.connection('person-3').input.media).toEqual({ audio: false, video: true, screen: false });
+    expect(call.connection('person-3').input.media).toEqual({ audio: false, video: true, screen: false, screenBeside: false });
   });
 
   it('cannot be changed before the camera is on', () => {

@@ -3,9 +3,9 @@
  * state over the sample events, each path continued by every event its last state accepts is
  * replayed on a running machine (under a host that records what it tells the call machine, with
  * a fake devices actor that records what it is asked), and after every step what was sent must
- * match the state: the microphone, camera and screen the call machine was last told about, and
- * the last command the devices got for each. The suite fails when a state or transition is on
- * no path.
+ * match the state: the microphone, camera and screen (in place of the camera or beside it) the
+ * call machine was last told about, and the last command the devices got for each. The suite
+ * fails when a state or transition is on no path.
  */
 import { createActor, createMachine, fromCallback, initialTransition, transition, type AnyActorRef, type SnapshotFrom } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
@@ -109,10 +109,12 @@ function checkInvariants(media: ReturnType<typeof run>, step: string) {
   const micOn = snapshot.matches({ ready: { microphone: 'on' } });
   const cameraOn = snapshot.matches({ ready: { camera: 'on' } });
   const screenOn = snapshot.matches({ ready: { screen: 'on' } });
+  const screenBeside = snapshot.matches({ ready: { screen: { on: 'beside' } } });
   expect(media.told.some((event) => event.type === 'media.ready'), `${step}: media.ready passed on`).toBe(true);
   const announced = lastOf(media.told, ['media.changed']);
-  expect(announced, `${step}: what is sent was announced`).toEqual({ type: 'media.changed', media: { audio: micOn, video: cameraOn, screen: screenOn } });
-  expect(snapshot.context.media).toEqual({ audio: micOn, video: cameraOn, screen: screenOn });
+  const sent = { audio: micOn, video: cameraOn, screen: screenOn, screenBeside };
+  expect(announced, `${step}: what is sent was announced`).toEqual({ type: 'media.changed', media: sent });
+  expect(snapshot.context.media).toEqual(sent);
   expect(lastOf(media.commands, ['microphone']), `${step}: the microphone track follows`).toEqual({ type: 'microphone', enabled: micOn });
   const camera = lastOf(media.commands, ['camera.stop', 'camera.start'])?.type;
   if (snapshot.matches({ ready: { camera: 'off' } })) expect(camera, `${step}: camera off stops the track`).toBe('camera.stop');
@@ -120,6 +122,7 @@ function checkInvariants(media: ReturnType<typeof run>, step: string) {
   const screen = lastOf(media.commands, ['screen.stop', 'screen.start'])?.type;
   if (snapshot.matches({ ready: { screen: 'off' } })) expect(screen, `${step}: no screen shared`).toBe('screen.stop');
   if (snapshot.matches({ ready: { screen: 'starting' } })) expect(screen, `${step}: the browser is asked for a screen`).toBe('screen.start');
+  if (screenOn) expect(screen, `${step}: the screen shared is the one asked for`).toBe('screen.start');
 }
 
 const paths = allPaths();

@@ -23,8 +23,8 @@ type PeerStep = ModelStep<PeerSnapshot, PeerMachineEvent>;
 const TURN = [{ urls: 'turn:turn.example.org:3478', username: 'u', credential: 'c' }];
 /** The later joiner, with the camera already on, on a server that allows direct paths; and the first, before its camera, relayed only. */
 const INPUTS: PeerMachineInput[] = [
-  { key: 'person-1', polite: true, iceServers: [], iceTransportPolicy: 'all', mediaReady: true, media: { audio: true, video: true, screen: false } },
-  { key: 'person-2', polite: false, iceServers: TURN, iceTransportPolicy: 'relay', mediaReady: false, media: { audio: false, video: true, screen: false } },
+  { key: 'person-1', polite: true, iceServers: [], iceTransportPolicy: 'all', mediaReady: true, media: { audio: true, video: true, screen: false, screenBeside: false } },
+  { key: 'person-2', polite: false, iceServers: TURN, iceTransportPolicy: 'relay', mediaReady: false, media: { audio: false, video: true, screen: false, screenBeside: false } },
 ];
 
 const inConnection = (snapshot: PeerSnapshot) => snapshot.matches('connection');

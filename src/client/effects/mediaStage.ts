@@ -5,10 +5,13 @@
 export interface MediaStage {
   /** Our camera and microphone (one track each at most). */
   local: MediaStream | null;
-  /** A screen, window or tab we share, sent in place of the camera. */
+  /** A screen, window or tab we share, sent in place of the camera or beside it. */
   screen: MediaStream | null;
-  /** Each remote person's media, by their key in the call (their peer machine's id). */
-  remotes: Map<string, MediaStream>;
+  /**
+   * Each remote person's media, by their key in the call (their peer machine's id): the streams
+   * they send on, in the order they came (their camera and microphone; a screen beside them).
+   */
+  remotes: Map<string, MediaStream[]>;
   /** Each remote person's peer connection, by key, for views that read its statistics. */
   connections: Map<string, RTCPeerConnection>;
 }

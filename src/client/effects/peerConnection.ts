@@ -6,17 +6,27 @@
 import { fromCallback } from 'xstate';
 import type { SessionDescription } from '../../shared/messages.js';
 import { APP_CHANNEL } from '../../shared/peerChannel.js';
-import type { MediaState, PeerMessage } from '../../shared/peerMessages.js';
+import type { PeerMessage } from '../../shared/peerMessages.js';
 import { parsePeerMessage } from '../../shared/parsePeerMessage.js';
-import type { PeerCommand, PeerEvent, PeerInput } from '../machine/events.js';
+import type { OutgoingMedia, PeerCommand, PeerEvent, PeerInput } from '../machine/events.js';
 import { verificationCode } from '../verification/verificationCode.js';
 import type { MediaStage } from './mediaStage.js';
 
-/** The tracks to send now: the microphone, and the shared screen in place of the camera. */
-function outgoing(stage: MediaStage, media: MediaState): { audio: MediaStreamTrack | null; video: MediaStreamTrack | null } {
+interface Outgoing {
+  audio: MediaStreamTrack | null;
+  /** What the camera's transceiver sends: the camera, or the screen shared in its place. */
+  video: MediaStreamTrack | null;
+  /** A screen shared beside the camera, on a transceiver (and stream) of its own. */
+  screen: MediaStreamTrack | null;
+}
+
+/** The tracks to send now: the microphone, the camera, and a shared screen in its place or beside it. */
+function outgoing(stage: MediaStage, media: OutgoingMedia): Outgoing {
   const audio = stage.local?.getAudioTracks()[0] ?? null;
   const screen = media.screen ? (stage.screen?.getVideoTracks()[0] ?? null) : null;
-  return { audio, video: screen ?? (media.video ? (stage.local?.getVideoTracks()[0] ?? null) : null) };
+  const camera = media.video ? (stage.local?.getVideoTracks()[0] ?? null) : null;
+  if (media.screenBeside) return { audio, video: camera, screen };
+  return { audio, video: screen ?? camera, screen: null };
 }
 
 export function createPeerConnectionActor(stage: MediaStage) {
@@ -38,7 +48,9 @@ export function createPeerConnectionActor(stage: MediaStage) {
     const tell = (message: PeerMessage) => {
       if (channel.readyState === 'open') channel.send(JSON.stringify(message));
     };
-    channel.addEventListener('open', () => tell({ type: 'media', ...media }));
+    // The wire's `media` only: whether the screen goes beside the camera is ours (OutgoingMedia).
+    const tellMedia = () => tell({ type: 'media', audio: media.audio, video: media.video, screen: media.screen });
+    channel.addEventListener('open', tellMedia);
     channel.addEventListener('message', ({ data }) => {
       const parsed = parsePeerMessage(data);
       if (!parsed.ok) {
@@ -65,13 +77,31 @@ export function createPeerConnectionActor(stage: MediaStage) {
       );
     });
 
+    /**
+     * The transceiver of a screen shared beside the camera, with the screen's own stream. Each
+     * share gets a new one and its end stops it (a renegotiation either way): the other side's
+     * receiver then ends with it, and the next share starts afresh, as the first did.
+     */
+    let screenTransceiver: RTCRtpTransceiver | null = null;
+    const live = (t: RTCRtpTransceiver) => t.direction !== 'stopped' && t.currentDirection !== 'stopped';
+    /** The camera's (or microphone's) transceiver: the first of its kind that is not the screen's. */
+    const transceiverFor = (kind: 'audio' | 'video') =>
+      pc.getTransceivers().find((t) => t !== screenTransceiver && live(t) && t.receiver.track.kind === kind);
+
+    const sendScreen = (track: MediaStreamTrack | null) => {
+      const current = screenTransceiver && live(screenTransceiver) ? screenTransceiver : null;
+      if (current ? current.sender.track === track : !track) return;
+      current?.stop();
+      screenTransceiver = track && stage.screen ? pc.addTransceiver(track, { direction: 'sendrecv', streams: [stage.screen] }) : null;
+    };
+
     /** Sends the current tracks: replaced in place (no renegotiation), or added where there was none. */
     const sendTracks = () => {
       if (pc.signalingState === 'closed' || !stage.local) return;
       const tracks = outgoing(stage, media);
       for (const kind of ['audio', 'video'] as const) {
         const track = tracks[kind];
-        const transceiver = pc.getTransceivers().find((t) => t.receiver.track.kind === kind && t.currentDirection !== 'stopped');
+        const transceiver = transceiverFor(kind);
         if (!transceiver) {
           if (track) pc.addTrack(track, stage.local);
           continue;
@@ -85,6 +115,7 @@ export function createPeerConnectionActor(stage: MediaStage) {
           transceiver.direction = 'sendrecv';
         }
       }
+      sendScreen(tracks.screen);
     };
     let makingOffer = false;
     let ignoreOffer = false;
@@ -105,6 +136,7 @@ export function createPeerConnectionActor(stage: MediaStage) {
       for (const track of [tracks.audio, tracks.video]) {
         if (track && !sending.has(track)) pc.addTrack(track, stream);
       }
+      sendScreen(tracks.screen);
     };
 
     pc.addEventListener('negotiationneeded', () => {
@@ -122,10 +154,19 @@ export function createPeerConnectionActor(stage: MediaStage) {
     pc.addEventListener('icecandidate', ({ candidate }) => {
       emit({ type: 'peer.candidate', candidate: candidate ? candidate.toJSON() : null });
     });
+    // Every stream the other side sends on (by msid), in the order they came; tracks with none
+    // go on one of ours. The view tells the person's camera from a screen beside it (remoteVideos.ts).
+    const remoteStreams: MediaStream[] = [];
+    const unnamed = new MediaStream();
     pc.addEventListener('track', ({ track, streams }) => {
-      const stream = streams[0] ?? stage.remotes.get(input.key) ?? new MediaStream();
+      const stream = streams[0] ?? unnamed;
       if (!stream.getTracks().includes(track)) stream.addTrack(track);
-      stage.remotes.set(input.key, stream);
+      if (!remoteStreams.includes(stream)) {
+        remoteStreams.push(stream);
+        // A screen that stops (its transceiver no longer sends) leaves its stream.
+        stream.addEventListener('removetrack', () => emit({ type: 'peer.track' }));
+      }
+      stage.remotes.set(input.key, [...remoteStreams]);
       emit({ type: 'peer.track' });
     });
     // The relay's own refusals (4xx: bad credentials, forbidden, over quota); 7xx are a server
@@ -205,7 +246,7 @@ export function createPeerConnectionActor(stage: MediaStage) {
         case 'sendMedia':
           media = command.media;
           sendTracks();
-          tell({ type: 'media', ...media });
+          tellMedia();
           return;
         case 'sendChat':
           tell(command.message);

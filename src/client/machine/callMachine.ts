@@ -13,8 +13,7 @@
  */
 import { assign, enqueueActions, fromCallback, setup, type EventObject } from 'xstate';
 import type { IceServerConfig, IceTransportPolicy } from '../../shared/messages.js';
-import type { MediaState } from '../../shared/peerMessages.js';
-import type { CallEvent, PairCommand, SignalingCommand, SignalingInput } from './events.js';
+import type { CallEvent, OutgoingMedia, PairCommand, SignalingCommand, SignalingInput } from './events.js';
 import { INITIAL_MEDIA, localMediaMachine } from './localMediaMachine.js';
 import { explainUnreachable } from './explainUnreachable.js';
 import { peerMachine, type PeerMachineInput } from './peerMachine.js';
@@ -41,7 +40,7 @@ export interface CallContext {
   /** Whether the camera and microphone are on, so a new peer connection can send them at once. */
   mediaReady: boolean;
   /** What we send (microphone, camera, screen), as the local media machine last said. */
-  localMedia: MediaState;
+  localMedia: OutgoingMedia;
   /** Something about our devices the person should know (a headset pulled out). */
   mediaNote: string | null;
   /** The call's chat, oldest first; kept for the call only. */
@@ -226,8 +225,13 @@ export const callMachine = setup({
       event.type === 'pair.verification' ? withPerson(context, event.key, { verificationCode: event.code }) : {},
     ),
     forwardToMedia: enqueueActions(({ event, enqueue }) => {
-      if (event.type === 'user.toggleMicrophone' || event.type === 'user.toggleCamera' || event.type === 'user.toggleScreen' || event.type === 'user.chooseDevice') {
-        enqueue.sendTo('media', event);
+      switch (event.type) {
+        case 'user.toggleMicrophone':
+        case 'user.toggleCamera':
+        case 'user.toggleScreen':
+        case 'user.toggleScreenBeside':
+        case 'user.chooseDevice':
+          enqueue.sendTo('media', event);
       }
     }),
     takeProblem: assign({ problem: ({ event }) => (event.type === 'pair.status' ? event.problem : null) }),
@@ -345,6 +349,7 @@ export const callMachine = setup({
                     'user.toggleMicrophone': { actions: 'forwardToMedia' },
                     'user.toggleCamera': { actions: 'forwardToMedia' },
                     'user.toggleScreen': { actions: 'forwardToMedia' },
+                    'user.toggleScreenBeside': { actions: 'forwardToMedia' },
                     'user.chooseDevice': { actions: 'forwardToMedia' },
                   },
                 },

@@ -22,7 +22,10 @@ export type UserEvent =
 export type MediaControl =
   | { type: 'user.toggleMicrophone' }
   | { type: 'user.toggleCamera' }
+  /** Share a screen in place of the camera, or stop sharing. */
   | { type: 'user.toggleScreen' }
+  /** Share a screen beside the camera; while sharing, switch between beside and in place. */
+  | { type: 'user.toggleScreenBeside' }
   | { type: 'user.chooseDevice'; kind: 'audioinput' | 'videoinput'; deviceId: string };
 
 export type MediaEvent =
@@ -31,10 +34,20 @@ export type MediaEvent =
   | { type: 'media.missing'; detail: string }
   | { type: 'media.failed'; detail: string };
 
+/**
+ * What we send. The others are told `audio`, `video` (the camera) and `screen` (PROTOCOL.md's
+ * `media`, the same whether the screen goes beside the camera or in its place: they tell the two
+ * apart by the screen's own stream). `screenBeside` is for our own peer connections only: the
+ * screen goes as a second video, the camera still sent, rather than in the camera's place.
+ */
+export interface OutgoingMedia extends MediaState {
+  screenBeside: boolean;
+}
+
 /** What the local media machine tells the call machine once the camera is on. */
 export type LocalMediaEvent =
   /** What this person sends now; every peer connection follows it and tells its person. */
-  | { type: 'media.changed'; media: MediaState }
+  | { type: 'media.changed'; media: OutgoingMedia }
   /** Something about the devices the person should know, in words (a headset pulled out, a switch that failed). */
   | { type: 'media.note'; text: string };
 
@@ -83,6 +96,7 @@ export type SignalEvent =
 export type PeerEvent =
   | { type: 'peer.description'; description: SessionDescription }
   | { type: 'peer.candidate'; candidate: IceCandidate | null }
+  /** What the other side sends on changed: a track came, or one left its stream (a screen beside the camera stopped). */
   | { type: 'peer.track' }
   | { type: 'peer.connected' }
   | { type: 'peer.disconnected' }
@@ -137,7 +151,7 @@ export type PairCommand =
   /** The person can be reached through the server again (after a reconnect): a stalled restart may go on. */
   | { type: 'remote.back' }
   /** What we send changed: send the current tracks and tell the person. */
-  | { type: 'media.changed'; media: MediaState }
+  | { type: 'media.changed'; media: OutgoingMedia }
   | { type: 'chat.send'; message: ChatMessage };
 
 export type CallEvent = UserEvent | MediaEvent | LocalMediaEvent | SignalEvent | PairEvent;
@@ -165,7 +179,7 @@ export type PeerCommand =
   /** The camera and microphone came on after the peer connection started: send them now. */
   | { type: 'addLocalMedia' }
   /** The tracks to send changed (camera off or on, a screen shared, another device): send the current ones, and say so. */
-  | { type: 'sendMedia'; media: MediaState }
+  | { type: 'sendMedia'; media: OutgoingMedia }
   | { type: 'sendChat'; message: ChatMessage };
 
 export interface SignalingInput {
@@ -185,5 +199,5 @@ export interface PeerInput {
   /** Whether the local tracks are there to send from the start (else `addLocalMedia` follows). */
   mediaReady: boolean;
   /** What we send, to tell the person when the data channel opens. */
-  media: MediaState;
+  media: OutgoingMedia;
 }

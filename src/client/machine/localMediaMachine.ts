@@ -3,24 +3,24 @@
  * as long as the call is on. The camera-and-microphone actor (supplied with `.provide()`) does
  * the capturing; this machine decides what is on. Once the camera is ready three things can
  * change independently (parallel regions): the microphone (muted or not), the camera (off turns
- * its light off; on again captures anew) and a shared screen (sent in place of the camera). After
+ * its light off; on again captures anew) and a shared screen (sent in place of the camera, or
+ * beside it as a second video; the person chooses when starting and may switch while sharing). After
  * every change it tells the call machine what is sent now (`media.changed`), and the call machine
  * passes that on to every person's peer machine.
  */
 import { assign, fromCallback, sendParent, sendTo, setup } from 'xstate';
-import type { MediaState } from '../../shared/peerMessages.js';
-import type { CallEvent, DeviceCommand, DeviceEvent, MediaControl, MediaEvent } from './events.js';
+import type { CallEvent, DeviceCommand, DeviceEvent, MediaControl, MediaEvent, OutgoingMedia } from './events.js';
 
 export interface LocalMediaContext {
-  media: MediaState;
+  media: OutgoingMedia;
 }
 
 type LocalMediaMachineEvent = MediaControl | MediaEvent | DeviceEvent;
 
 /** What is sent when the camera first comes on. */
-export const INITIAL_MEDIA: MediaState = { audio: true, video: true, screen: false };
+export const INITIAL_MEDIA: OutgoingMedia = { audio: true, video: true, screen: false, screenBeside: false };
 
-const sets = (part: Partial<MediaState>) => assign<LocalMediaContext, LocalMediaMachineEvent, undefined, LocalMediaMachineEvent, never>({
+const sets = (part: Partial<OutgoingMedia>) => assign<LocalMediaContext, LocalMediaMachineEvent, undefined, LocalMediaMachineEvent, never>({
   media: ({ context }) => ({ ...context.media, ...part }),
 });
 
@@ -116,27 +116,43 @@ export const localMediaMachine = setup({
           initial: 'off',
           states: {
             off: {
-              entry: [sets({ screen: false }), sendTo('devices', { type: 'screen.stop' }), 'announce'],
-              on: { 'user.toggleScreen': 'starting' },
+              entry: [sets({ screen: false, screenBeside: false }), sendTo('devices', { type: 'screen.stop' }), 'announce'],
+              on: { 'user.toggleScreen': 'starting.instead', 'user.toggleScreenBeside': 'starting.beside' },
             },
             // The browser asks which screen, window or tab; the person may cancel.
             starting: {
               entry: sendTo('devices', { type: 'screen.start' }),
               on: {
-                'device.screenOn': 'on',
                 'device.screenFailed': { target: 'failed', actions: 'note' },
                 'user.toggleScreen': 'off',
               },
+              initial: 'instead',
+              states: {
+                instead: { on: { 'device.screenOn': '#media.ready.screen.on.instead' } },
+                beside: { on: { 'device.screenOn': '#media.ready.screen.on.beside' } },
+              },
             },
             on: {
-              entry: [sets({ screen: true }), 'announce'],
               on: {
                 'user.toggleScreen': 'off',
                 'device.screenEnded': 'off',
               },
+              initial: 'instead',
+              states: {
+                // The screen goes where the camera went: one video.
+                instead: {
+                  entry: [sets({ screen: true, screenBeside: false }), 'announce'],
+                  on: { 'user.toggleScreenBeside': 'beside' },
+                },
+                // The screen goes as a second video; the camera (if on) is still sent.
+                beside: {
+                  entry: [sets({ screen: true, screenBeside: true }), 'announce'],
+                  on: { 'user.toggleScreenBeside': 'instead' },
+                },
+              },
             },
             failed: {
-              on: { 'user.toggleScreen': 'starting' },
+              on: { 'user.toggleScreen': 'starting.instead', 'user.toggleScreenBeside': 'starting.beside' },
             },
           },
         },

@@ -9,7 +9,7 @@
 import { assign, enqueueActions, fromCallback, sendParent, sendTo, setup } from 'xstate';
 import type { IceServerConfig, IceTransportPolicy, SessionDescription } from '../../shared/messages.js';
 import type { MediaState } from '../../shared/peerMessages.js';
-import type { PairEvent, PairStatus, PeerCommand, PeerInput, PeerMachineEvent } from './events.js';
+import type { OutgoingMedia, PairEvent, PairStatus, PeerCommand, PeerInput, PeerMachineEvent } from './events.js';
 import { explainUnreachable } from './explainUnreachable.js';
 
 export interface PeerMachineInput {
@@ -20,7 +20,7 @@ export interface PeerMachineInput {
   iceTransportPolicy: IceTransportPolicy;
   mediaReady: boolean;
   /** What we send (microphone, camera, screen), to tell this person. */
-  media: MediaState;
+  media: OutgoingMedia;
 }
 
 export interface PeerContext extends PeerMachineInput {

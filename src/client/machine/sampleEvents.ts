@@ -66,7 +66,7 @@ export function sampleEvents(context: CallContext): SampleEvent[] {
     { label: 'signal.lost', event: { type: 'signal.lost', reason: 'The connection to the call server was lost (simulated).' } },
     ...MEDIA_CONTROLS,
     { label: 'user.sendChat', event: { type: 'user.sendChat', text: 'Hello <b>all</b>', id: 'chat-1', sentAt: 1_796_130_000_000 } },
-    { label: 'media.changed (muted)', event: { type: 'media.changed', media: { audio: false, video: true, screen: false } } },
+    { label: 'media.changed (muted)', event: { type: 'media.changed', media: { audio: false, video: true, screen: false, screenBeside: false } } },
     { label: 'media.note', event: { type: 'media.note', text: 'The headset was unplugged; now using the built-in microphone (simulated).' } },
   ];
 }
@@ -75,6 +75,7 @@ const MEDIA_CONTROLS: SampleEvent<MediaControl>[] = [
   { label: 'user.toggleMicrophone', event: { type: 'user.toggleMicrophone' } },
   { label: 'user.toggleCamera', event: { type: 'user.toggleCamera' } },
   { label: 'user.toggleScreen', event: { type: 'user.toggleScreen' } },
+  { label: 'user.toggleScreenBeside', event: { type: 'user.toggleScreenBeside' } },
   { label: 'user.chooseDevice', event: { type: 'user.chooseDevice', kind: 'audioinput', deviceId: 'simulated-headset' } },
 ];
 
@@ -153,7 +154,7 @@ export function samplePeerEvents(): SampleEvent<PeerMachineEvent>[] {
     { label: 'peer.media (muted)', event: { type: 'peer.media', media: { audio: false, video: true, screen: false } } },
     { label: 'peer.chat', event: { type: 'peer.chat', message: { type: 'chat', id: 'm-1', text: 'Hi!', sent_at: 1_796_130_000_000 } } },
     { label: 'peer.verification', event: { type: 'peer.verification', code: '1234 5678' } },
-    { label: 'media.changed (camera off)', event: { type: 'media.changed', media: { audio: true, video: false, screen: false } } },
+    { label: 'media.changed (camera off)', event: { type: 'media.changed', media: { audio: true, video: false, screen: false, screenBeside: false } } },
     { label: 'chat.send', event: { type: 'chat.send', message: { type: 'chat', id: 'c-1', text: 'Hello', sent_at: 1_796_130_000_000 } } },
   ];
 }

@@ -20,7 +20,16 @@ import { bindShortcuts } from './shortcuts.js';
 interface LocalMediaView {
   microphone?: string;
   camera?: string;
-  screen?: string;
+  /** e.g. `'off'`, `{ starting: 'beside' }`, `{ on: 'instead' }`. */
+  screen?: string | Record<string, string>;
+}
+
+/** The screen region's state and substate: `['on', 'beside']`, `['off', '']`. */
+function screenOf(local: LocalMediaView): [string, string] {
+  const screen = local.screen ?? 'off';
+  if (typeof screen === 'string') return [screen, ''];
+  const [state = 'off', sub = ''] = Object.entries(screen)[0] ?? [];
+  return [state, sub];
 }
 
 /** The local media machine's regions, e.g. `{ microphone: 'on', camera: 'starting', screen: 'off' }`. */
@@ -33,6 +42,8 @@ function localMediaOf(snapshot: SnapshotFrom<CallMachine>): LocalMediaView {
 
 const CAMERA_LABEL: Record<string, string> = { on: 'Camera off', off: 'Camera on', starting: 'Camera starting…', failed: 'Camera on' };
 const SHARE_LABEL: Record<string, string> = { off: 'Share screen', starting: 'Choosing a screen…', on: 'Stop sharing', failed: 'Share screen' };
+/** Beside: start a share with the camera still sent, or, while sharing, switch. */
+const BESIDE_LABEL: Record<string, string> = { instead: 'Show camera too', beside: 'Screen only' };
 
 /** `link` is the room's shareable address; null in a simulation, where there is no room. */
 export function createCallView(root: Document, stage: MediaStage, link: string | null, names: NameStore) {
@@ -50,6 +61,7 @@ export function createCallView(root: Document, stage: MediaStage, link: string |
   const mute = element(root, 'mute', HTMLButtonElement);
   const camera = element(root, 'camera', HTMLButtonElement);
   const share = element(root, 'share', HTMLButtonElement);
+  const shareBeside = element(root, 'share-beside', HTMLButtonElement);
   const devicesButton = element(root, 'devices', HTMLButtonElement);
   const chatToggle = element(root, 'chat-toggle', HTMLButtonElement);
   const help = element(root, 'help', HTMLButtonElement);
@@ -95,6 +107,7 @@ export function createCallView(root: Document, stage: MediaStage, link: string |
       mute.addEventListener('click', () => send({ type: 'user.toggleMicrophone' }));
       camera.addEventListener('click', () => send({ type: 'user.toggleCamera' }));
       share.addEventListener('click', () => send({ type: 'user.toggleScreen' }));
+      shareBeside.addEventListener('click', () => send({ type: 'user.toggleScreenBeside' }));
       chat.onSend(send);
       devices.onChoose(send, () => stage.local);
       // A button the state does not offer is hidden, and so is its shortcut.
@@ -105,6 +118,7 @@ export function createCallView(root: Document, stage: MediaStage, link: string |
         m: when(mute, () => send({ type: 'user.toggleMicrophone' })),
         c: when(camera, () => send({ type: 'user.toggleCamera' })),
         s: when(share, () => send({ type: 'user.toggleScreen' })),
+        b: when(shareBeside, () => send({ type: 'user.toggleScreenBeside' })),
         Enter: when(chatToggle, () => chat.open()),
         '?': () => (helpDialog.open ? helpDialog.close() : helpDialog.showModal()),
       });
@@ -136,16 +150,21 @@ export function createCallView(root: Document, stage: MediaStage, link: string |
       people.render(snapshot.context.people, snapshot.children as Parameters<typeof people.render>[1]);
       const local = localMediaOf(snapshot);
       const inCall = snapshot.can({ type: 'user.toggleMicrophone' });
-      for (const button of [mute, camera, share, devicesButton, chatToggle]) button.hidden = !inCall;
+      for (const button of [mute, camera, share, shareBeside, devicesButton, chatToggle]) button.hidden = !inCall;
       mute.textContent = local.microphone === 'off' ? 'Unmute' : 'Mute';
       mute.setAttribute('aria-pressed', String(local.microphone === 'off'));
       mute.title = `${mute.textContent} (M)`;
       camera.textContent = CAMERA_LABEL[local.camera ?? 'on'] ?? 'Camera off';
       camera.setAttribute('aria-pressed', String(local.camera !== undefined && local.camera !== 'on'));
       camera.title = `${camera.textContent} (C)`;
-      share.textContent = SHARE_LABEL[local.screen ?? 'off'] ?? 'Share screen';
-      share.setAttribute('aria-pressed', String(local.screen === 'on'));
+      const [screen, placed] = screenOf(local);
+      share.textContent = SHARE_LABEL[screen] ?? 'Share screen';
+      share.setAttribute('aria-pressed', String(screen === 'on'));
       share.title = `${share.textContent} (S)`;
+      shareBeside.textContent = screen === 'on' ? (BESIDE_LABEL[placed] ?? 'Share beside camera') : 'Share beside camera';
+      shareBeside.disabled = screen === 'starting';
+      shareBeside.setAttribute('aria-pressed', String(screen === 'on' && placed === 'beside'));
+      shareBeside.title = `${shareBeside.textContent} (B)`;
       selfView.classList.toggle('camera-off', !snapshot.context.localMedia.video);
       mediaNote.textContent = snapshot.context.mediaNote ?? '';
       mediaNote.hidden = !inCall || snapshot.context.mediaNote === null;

@@ -2,7 +2,9 @@
  * The other people of the call, one tile each: their video, their name, and how the connection
  * with them is doing. Tiles follow the call machine's roster; each carries `data-peer-id` and
  * `data-peer-state` (their peer machine's state, written like `data-call-state`) for tools, and
- * `data-quality` (the quality level of the connection with them, once it is measured).
+ * `data-quality` (the quality level of the connection with them, once it is measured). A screen
+ * they share beside their camera is shown large, their camera small inside the tile (`video.inset`,
+ * there only then).
  */
 import type { AnyActorRef } from 'xstate';
 import type { MediaStage } from '../effects/mediaStage.js';
@@ -10,10 +12,16 @@ import type { PairStatus } from '../machine/events.js';
 import type { Person } from '../machine/roster.js';
 import type { QualityLevel } from '../quality/qualityLevel.js';
 import { stateToString } from '../machine/stateToString.js';
+import { remoteVideos } from './remoteVideos.js';
 
 interface Tile {
   root: HTMLElement;
   video: HTMLVideoElement;
+  /** Their camera, small, while a screen they share beside it is large (in the tile only then). */
+  inset: HTMLVideoElement;
+  /** Whether their media is to be shown (their connection has tracks). */
+  shown: boolean;
+  screenOn: boolean;
   name: HTMLElement;
   link: HTMLElement;
   /** Shown instead of a frozen frame while their camera is off. */
@@ -50,19 +58,31 @@ export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
   const tiles = new Map<string, Tile>();
   /** The speaker the others are heard on: '' for the system's default, until one is chosen and works. */
   let speaker = '';
-  const playOn = (tile: Tile, stream: MediaStream | null) => {
-    play(tile.video, stream);
+  const playOn = (video: HTMLVideoElement, stream: MediaStream | null) => {
+    play(video, stream);
     // The speaker worked when chosen; if it has gone since, the browser keeps playing on the default.
-    if (speaker && 'setSinkId' in tile.video) tile.video.setSinkId(speaker).catch(() => {});
+    if (stream && speaker && 'setSinkId' in video) video.setSinkId(speaker).catch(() => {});
+  };
+  /** Their streams where they go: large, and small inside while a screen goes beside the camera. */
+  const present = (tile: Tile, key: string) => {
+    const { main, inset } = tile.shown ? remoteVideos(stage.remotes.get(key) ?? [], tile.screenOn) : { main: null, inset: null };
+    playOn(tile.video, main);
+    playOn(tile.inset, inset);
+    if (inset && !tile.inset.isConnected) tile.root.insertBefore(tile.inset, tile.video.nextSibling);
+    if (!inset) tile.inset.remove();
   };
 
   const makeTile = (key: string): Tile => {
     const root = document.createElement('figure');
     root.className = 'tile';
     root.dataset.key = key;
-    const video = document.createElement('video');
-    video.autoplay = true;
-    video.playsInline = true;
+    const [video, inset] = [0, 1].map(() => {
+      const element = document.createElement('video');
+      element.autoplay = true;
+      element.playsInline = true;
+      return element;
+    }) as [HTMLVideoElement, HTMLVideoElement];
+    inset.className = 'inset';
     const placeholder = document.createElement('div');
     placeholder.className = 'placeholder';
     placeholder.setAttribute('aria-hidden', 'true');
@@ -83,7 +103,7 @@ export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
     caption.append(muted, name, link, code, quality);
     root.append(video, placeholder, caption);
     container.append(root);
-    return { root, video, name, link, placeholder, muted, code, quality, described: '' };
+    return { root, video, inset, shown: false, screenOn: false, name, link, placeholder, muted, code, quality, described: '' };
   };
 
   /** What a screen reader says for the tile: who, what they send, the connection, its quality. */
@@ -98,7 +118,8 @@ export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
       const keys = new Set(people.map((person) => person.key));
       for (const [key, tile] of tiles) {
         if (keys.has(key)) continue;
-        play(tile.video, null);
+        tile.shown = false;
+        present(tile, key);
         tile.root.remove();
         tiles.delete(key);
       }
@@ -117,6 +138,10 @@ export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
         tile.root.dataset.audio = onOff(person.media.audio);
         tile.root.dataset.video = onOff(person.media.video);
         tile.root.dataset.screen = onOff(person.media.screen);
+        if (tile.screenOn !== person.media.screen) {
+          tile.screenOn = person.media.screen;
+          present(tile, person.key);
+        }
         tile.muted.hidden = person.media.audio;
         tile.placeholder.textContent = person.name.slice(0, 1).toUpperCase();
         if (person.verificationCode) {
@@ -138,7 +163,8 @@ export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
     showVideo(key: string) {
       const tile = tiles.get(key) ?? makeTile(key);
       tiles.set(key, tile);
-      playOn(tile, stage.remotes.get(key) ?? null);
+      tile.shown = true;
+      present(tile, key);
     },
     /**
      * Where the others are heard: `setSinkId` on every tile, now and for tiles to come. Rejects
@@ -146,7 +172,7 @@ export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
      * unplugged; the others are then heard where they were, and later tiles go there too.
      */
     async setSpeaker(deviceId: string): Promise<void> {
-      const playing = [...tiles.values()].map((tile) => tile.video).filter((video) => video.srcObject && 'setSinkId' in video);
+      const playing = [...tiles.values()].flatMap((tile) => [tile.video, tile.inset]).filter((video) => video.srcObject && 'setSinkId' in video);
       const results = await Promise.allSettled(playing.map((video) => video.setSinkId(deviceId)));
       const failure = results.find((result) => result.status === 'rejected');
       if (failure) {
@@ -168,7 +194,9 @@ export function createPeopleGrid(container: HTMLElement, stage: MediaStage) {
     },
     hideVideo(key: string) {
       const tile = tiles.get(key);
-      if (tile) play(tile.video, null);
+      if (!tile) return;
+      tile.shown = false;
+      present(tile, key);
     },
   };
 }

@@ -108,7 +108,8 @@ export async function expectRemoteVideoMoving(page: Page, count = 1, { timeout =
   for (let index = 0; index < count; index += 1) await expectVideoMoving(remoteTiles(page).nth(index).locator('video'), timeout);
 }
 
-async function expectVideoMoving(remote: ReturnType<Page['locator']>, timeout: number): Promise<void> {
+/** True when one video element shows frames and its playback keeps going. */
+export async function expectVideoMoving(remote: ReturnType<Page['locator']>, timeout = 15_000): Promise<void> {
   await expect(remote).toBeVisible();
   // On failure, say what the element had: paused? which tracks, muted or ended?
   const describe = () =>

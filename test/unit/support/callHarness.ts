@@ -148,7 +148,7 @@ export const peerInput = (key: string, polite: boolean, more: Partial<PeerInput>
   iceTransportPolicy: 'all',
   initialDescription: null,
   mediaReady: true,
-  media: { audio: true, video: true, screen: false },
+  media: { audio: true, video: true, screen: false, screenBeside: false },
   ...more,
 });
 
