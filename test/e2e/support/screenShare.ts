@@ -30,12 +30,15 @@ export interface SharedScreen {
 }
 
 /**
- * Opens the tab that a page's screen share will show: one colour all over (red unless told),
- * so that a test tells it from a camera. Open it before the share starts; one at a time.
+ * Opens the tab that a page's screen share will show: one colour nearly all over (red unless
+ * told), so that a test tells it from a camera, and a small black square sliding across it, so
+ * that the picture moves. Open it before the share starts; one at a time.
  */
 export async function openScreenToShare(browser: Browser, colour = '#ff0000'): Promise<SharedScreen> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
-  await page.setContent(`<title>${SHARED_SCREEN_TITLE}</title><body style="margin:0;background:${colour}"></body>`);
+  const slide = '@keyframes slide { to { transform: translateX(1120px) } }';
+  const square = 'position:absolute;top:280px;left:20px;width:120px;height:120px;background:#000;animation:slide 3s linear infinite alternate';
+  await page.setContent(`<title>${SHARED_SCREEN_TITLE}</title><style>${slide}</style><body style="margin:0;background:${colour}"><div style="${square}"></div></body>`);
   return { page, stopSharing: () => context.close() };
 }
