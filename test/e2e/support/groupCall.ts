@@ -73,19 +73,12 @@ export async function openMember(browser: Browser, roomUrl: string, name: string
 
 /**
  * People join one after the other, each pressing Start once the one before is in the call, and
- * end up all connected with each other. `prepare` makes some of them ready, by name (e.g. with
- * fake devices), before their page opens.
+ * end up all connected with each other.
  */
-export async function startGroup(
-  browser: Browser,
-  serverUrl: string,
-  room: string,
-  names: readonly string[],
-  prepare: Readonly<Record<string, Prepare>> = {},
-): Promise<Member[]> {
+export async function startGroup(browser: Browser, serverUrl: string, room: string, names: readonly string[]): Promise<Member[]> {
   const members: Member[] = [];
   for (const name of names) {
-    const member = await openMember(browser, `${serverUrl}/?room=${room}`, name, prepare[name]);
+    const member = await openMember(browser, `${serverUrl}/?room=${room}`, name);
     await member.start();
     await expectState(member.page, members.length === 0 ? WAITING : CONNECTED, GROUP_WAIT);
     members.push(member);
