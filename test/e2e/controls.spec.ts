@@ -1,9 +1,18 @@
 /**
- * In-call controls between two real Chromium pages: what one person does with their microphone,
- * camera and chat, and what the other page shows of it; and the verification code both see.
+ * In-call controls between real Chromium pages: what one person does with their microphone,
+ * camera and chat, and what the other page shows of it; and the verification code both see. In a
+ * group of four, the same for everyone, and a screen shared, devices switched and the quality
+ * panel too.
  */
-import type { Page } from '@playwright/test';
-import { CONNECTED, closeOpenContexts, connectedPair, expect, expectRemoteVideoMoving, expectState, openPerson, remoteTiles, startServer, test } from './support/fixtures.js';
+import type { Browser, Page } from '@playwright/test';
+import { expectTalking } from './support/audioLevel.js';
+import { MICROPHONE_LABELS, MICROPHONE_TONES_HZ, expectPictureMoving, installFakeDevices, look, mediaBrowserFixture, plugDevice } from './support/fakeDevices.js';
+import { CONNECTED, closeOpenContexts, connectedPair, expect, expectRemoteVideoMoving, expectState, openPerson, remoteTiles, startServer, test as base } from './support/fixtures.js';
+import { GROUP_WAIT, openMember, type Member } from './support/groupCall.js';
+import { openScreenToShare } from './support/screenShare.js';
+
+// A browser whose pages can share a screen (a tab) with no prompt, launched only for the tests that use it.
+const test = base.extend<{ sharing: Browser }>({ sharing: mediaBrowserFixture({ screenShare: true }) });
 
 /** The one other person's tile on `page`. */
 const tileOn = (page: Page) => remoteTiles(page).first();
@@ -131,4 +140,95 @@ test.describe('in a group of four', () => {
     }
     expect(codes.size).toBe(6);
   });
+
+  test('a screen shared, a camera and microphone switched and the quality panel, for all three others', async ({ sharing, server }) => {
+    // Four pages, each encoding and decoding a video per other person, and a shared tab, on two
+    // cores shared with other work.
+    test.setTimeout(300_000);
+    // Ann's page has devices that can be told apart and plugged in. Each presses Start once the
+    // server has welcomed the one before; everyone then waits to be connected with everyone.
+    const members: Member[] = [];
+    for (const name of ['Ann', 'Bo', 'Cy', 'Di']) {
+      const member = await openMember(sharing, `${server.url}/?room=controls-group-media`, name, name === 'Ann' ? installFakeDevices : undefined);
+      await member.start();
+      members.push(member);
+    }
+    for (const member of members) await expectState(member.page, CONNECTED, GROUP_WAIT);
+    const [ann, bo, , di] = members as [Member, Member, Member, Member];
+    const othersOf = (person: Member) => members.filter((other) => other !== person);
+    // Each check runs on the three pages at once: what one person does reaches them together.
+    const onEachOther = async (person: Member, check: (viewer: Member) => Promise<void>) => {
+      await Promise.all(othersOf(person).map(check));
+    };
+    const tileOf = (viewer: Member, person: Member) => viewer.page.locator(`[data-peer-id="${person.id()}"]`);
+    const videoOf = (viewer: Member, person: Member) => tileOf(viewer, person).locator('video');
+    const looksOn = (viewer: Member, person: Member, what: string) => ({ timeout: GROUP_WAIT, message: `${person.name}'s ${what} on ${viewer.name}'s page` });
+
+    // Ann switches camera and microphone: each of the others sees and hears the new ones (her
+    // first microphone plays MICROPHONE_TONES_HZ[0], the one she picks [2]).
+    await onEachOther(ann, async (viewer) => {
+      await expect.poll(() => look(videoOf(viewer, ann)), looksOn(viewer, ann, 'camera')).toBe('green');
+    });
+    await plugDevice(ann.page, { kind: 'videoinput', label: 'USB camera', colour: '#0000ff' });
+    // She answered each of the three as they came.
+    const sentBefore = ann.sentDescriptions();
+    expect(sentBefore, 'SDP messages Ann sent as the others came').toBeGreaterThanOrEqual(3);
+    await ann.page.getByRole('button', { name: 'Devices' }).click();
+    await ann.page.locator('#choose-camera').selectOption({ label: 'USB camera' });
+    await ann.page.locator('#choose-microphone').selectOption({ label: MICROPHONE_LABELS[2] });
+    await ann.page.getByRole('button', { name: 'Done' }).click();
+    await onEachOther(ann, async (viewer) => {
+      await expect.poll(() => look(videoOf(viewer, ann)), looksOn(viewer, ann, 'new camera')).toBe('blue');
+      await expectTalking(videoOf(viewer, ann), MICROPHONE_TONES_HZ[2], GROUP_WAIT);
+    });
+    expect(ann.sentDescriptions(), 'SDP messages Ann sent for the switch').toBe(sentBefore);
+
+    // Bo shares a screen: the others see it large, in place of his camera, and moving.
+    const screen = await openScreenToShare(sharing, '#ff0000');
+    await bo.page.keyboard.press('s');
+    await expect(bo.page.getByRole('button', { name: 'Stop sharing' })).toHaveAttribute('aria-pressed', 'true', { timeout: GROUP_WAIT });
+    await onEachOther(bo, async (viewer) => {
+      await expect(tileOf(viewer, bo)).toHaveAttribute('data-screen', 'on', { timeout: GROUP_WAIT });
+      await expect.poll(() => look(videoOf(viewer, bo)), looksOn(viewer, bo, 'screen')).toBe('red');
+      await expectPictureMoving(videoOf(viewer, bo), GROUP_WAIT);
+      await expect.poll(() => largest(viewer.page, bo.id()), looksOn(viewer, bo, 'tile')).toBe('largest');
+    });
+    // The browser's own "Stop sharing": Bo's camera is back for everyone.
+    await screen.stopSharing();
+    await expect(bo.page.getByRole('button', { name: 'Share screen' })).toBeVisible({ timeout: GROUP_WAIT });
+    await onEachOther(bo, async (viewer) => {
+      await expect(tileOf(viewer, bo)).toHaveAttribute('data-screen', 'off', { timeout: GROUP_WAIT });
+      await expect.poll(() => look(videoOf(viewer, bo)), looksOn(viewer, bo, 'camera')).toBe('green');
+    });
+
+    // Di opens the quality panel: each of the three others, with figures that move.
+    await di.page.keyboard.press('i');
+    const panel = di.page.getByRole('region', { name: 'Call quality' });
+    await expect(panel.getByRole('article')).toHaveCount(3);
+    await Promise.all(
+      othersOf(di).map(async (person) => {
+        const card = panel.getByRole('article', { name: person.name });
+        const field = (which: string) => card.locator(`[data-field="${which}"]`);
+        await expect(field('rtt')).toHaveText(/^\d+ ms$/, { timeout: GROUP_WAIT });
+        await expect(field('bitrate-in')).toHaveText(/(kbit|Mbit)\/s$/);
+        const reading = async () => `${await field('rtt').getAttribute('data-value')} ms, ${await field('bitrate-in').textContent()} in`;
+        const first = await reading();
+        await expect.poll(reading, { timeout: GROUP_WAIT, message: `${person.name}'s figures on Di's panel` }).not.toBe(first);
+        await expect(tileOf(di, person)).toHaveAttribute('data-quality', /^(excellent|good|poor|lost)$/);
+        await expect(card).toHaveAttribute('data-quality', (await tileOf(di, person).getAttribute('data-quality'))!);
+      }),
+    );
+  });
 });
+
+/** 'largest' when that person's tile is taller than every other tile on the page and as wide; otherwise the sizes. */
+function largest(page: Page, peerId: string): Promise<string> {
+  return remoteTiles(page).evaluateAll((tiles, id) => {
+    const tile = tiles.find((each) => each.getAttribute('data-peer-id') === id);
+    const size = (each: Element) => `${each.clientWidth}×${each.clientHeight}`;
+    if (!tile) return `no tile of ${id}`;
+    const others = tiles.filter((each) => each !== tile);
+    const largest = others.every((other) => tile.clientHeight > other.clientHeight && tile.clientWidth >= other.clientWidth);
+    return largest ? 'largest' : `${size(tile)} among ${others.map(size).join(', ')}`;
+  }, peerId);
+}

@@ -18,7 +18,7 @@
  * - `--auto-accept-camera-and-microphone-capture` grants the camera and microphone like
  *   `--use-fake-ui-for-media-stream`, but leaves screen capture alone (see screenShare.ts).
  */
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { chromium, expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { screenShareArgs } from './screenShare.js';
 
 /** The tones (Hz) of Chromium's three fake microphones, in the order enumerateDevices lists them. */
@@ -248,12 +248,9 @@ export async function unplugDevice(page: Page, label: string): Promise<void> {
 
 export type Look = 'grey' | 'red' | 'green' | 'blue' | 'black';
 
-/**
- * How a video's current frame looks, from its mean colour: `grey` when the channels are close,
- * otherwise the strongest one. Chromium's fake_device_0 is green, fake_device_1 grey.
- */
-export async function look(video: Locator): Promise<Look> {
-  const [red, green, blue] = await video.evaluate((element: HTMLVideoElement) => {
+/** A video's current frame scaled down to 64x48: its red, green and blue values, pixel by pixel. */
+function thumbnail(video: Locator): Promise<number[]> {
+  return video.evaluate((element: HTMLVideoElement) => {
     if (element.videoWidth === 0) throw new Error('The video shows no frame yet.');
     const canvas = document.createElement('canvas');
     canvas.width = 64;
@@ -261,12 +258,37 @@ export async function look(video: Locator): Promise<Look> {
     const draw = canvas.getContext('2d', { willReadFrequently: true })!;
     draw.drawImage(element, 0, 0, canvas.width, canvas.height);
     const pixels = draw.getImageData(0, 0, canvas.width, canvas.height).data;
-    const sums = [0, 0, 0];
-    for (let i = 0; i < pixels.length; i += 4) for (let c = 0; c < 3; c += 1) sums[c]! += pixels[i + c]!;
-    return sums.map((sum) => sum / (pixels.length / 4));
+    return Array.from(pixels.filter((_, index) => index % 4 !== 3));
   });
-  const channels = [red!, green!, blue!];
+}
+
+/**
+ * How a video's current frame looks, from its mean colour: `grey` when the channels are close,
+ * otherwise the strongest one. Chromium's fake_device_0 is green, fake_device_1 grey.
+ */
+export async function look(video: Locator): Promise<Look> {
+  const values = await thumbnail(video);
+  const sums = [0, 0, 0];
+  values.forEach((value, index) => (sums[index % 3]! += value));
+  const channels = sums.map((sum) => sum / (values.length / 3));
   if (Math.max(...channels) < 16) return 'black';
   if (Math.max(...channels) - Math.min(...channels) < 20) return 'grey';
   return (['red', 'green', 'blue'] as const)[channels.indexOf(Math.max(...channels))]!;
+}
+
+/** A channel that moved by more than this is a change of picture, not the encoder's noise. */
+const MOVED_BY = 64;
+
+/**
+ * Waits until the video's picture changes from what it shows now (something in it moves: frames
+ * keep coming), rather than one frame held still.
+ */
+export async function expectPictureMoving(video: Locator, timeout = 15_000): Promise<void> {
+  const first = await thumbnail(video);
+  await expect
+    .poll(async () => (await thumbnail(video)).filter((value, index) => Math.abs(value - first[index]!) > MOVED_BY).length, {
+      timeout,
+      message: 'values of the picture that changed since the first look',
+    })
+    .toBeGreaterThan(8);
 }

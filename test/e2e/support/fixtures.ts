@@ -96,6 +96,20 @@ export function roomOf(page: Page): string {
   return room;
 }
 
+/**
+ * Counts the SDP messages the page sends from now on (a device switch must send none). Call it
+ * before the page opens its socket (before Start): Playwright reports a socket only as it opens.
+ */
+export function countSentDescriptions(page: Page): () => number {
+  let sent = 0;
+  page.on('websocket', (socket) =>
+    socket.on('framesent', ({ payload }) => {
+      if (String(payload).includes('"message_type":"SDP"')) sent += 1;
+    }),
+  );
+  return () => sent;
+}
+
 /** Each remote person's tile (the element with `data-peer-id`), as tools find them. */
 export const remoteTiles = (page: Page) => page.locator('[data-peer-id]');
 

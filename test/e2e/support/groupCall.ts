@@ -5,7 +5,7 @@
  * exactly the others' ids, their names, a connected peer machine, and video that moves.
  */
 import type { Browser, Page } from '@playwright/test';
-import { CONNECTED, WAITING, expect, expectRemoteVideoMoving, expectState, openPerson, remoteTiles } from './fixtures.js';
+import { CONNECTED, WAITING, countSentDescriptions, expect, expectRemoteVideoMoving, expectState, openPerson, remoteTiles, type Prepare } from './fixtures.js';
 
 /**
  * How long each wait of a group call may take: 3-4 pages that each encode and decode a video per
@@ -18,6 +18,8 @@ export interface Member {
   name: string;
   /** The id the server gave this page in its latest `WELCOME`. */
   id(): string;
+  /** SDP messages this page has sent since it opened (a device switch must send none). */
+  sentDescriptions(): number;
   /** Presses Start and waits for the server's `WELCOME`. */
   start(): Promise<void>;
   /** Reloads the page; it rejoins by itself, so this waits for its next `WELCOME`. */
@@ -41,10 +43,14 @@ function followWelcomes(page: Page): string[] {
   return ids;
 }
 
-/** A person on the room's page, in their own browser context, with their name typed in. */
-export async function openMember(browser: Browser, roomUrl: string, name: string): Promise<Member> {
-  const page = await openPerson(browser, roomUrl);
+/**
+ * A person on the room's page, in their own browser context (made ready by `prepare` before the
+ * page opens), with their name typed in.
+ */
+export async function openMember(browser: Browser, roomUrl: string, name: string, prepare?: Prepare): Promise<Member> {
+  const page = await openPerson(browser, roomUrl, prepare ? { prepare } : {});
   const welcomes = followWelcomes(page);
+  const descriptions = countSentDescriptions(page);
   const nextWelcome = async (action: () => Promise<unknown>) => {
     const before = welcomes.length;
     await action();
@@ -59,6 +65,7 @@ export async function openMember(browser: Browser, roomUrl: string, name: string
       if (id === undefined) throw new Error(`${name}'s page has not been welcomed by the server.`);
       return id;
     },
+    sentDescriptions: descriptions,
     start: () => nextWelcome(() => page.getByRole('button', { name: 'Start' }).click()),
     reload: () => nextWelcome(() => page.reload()),
   };

@@ -30,17 +30,20 @@ export interface SharedScreen {
 }
 
 /**
- * Opens the tab that a page's screen share will show: one colour all over (red unless told, but
- * for a small blinking corner), so that a test tells it from a camera. Open it before the share starts; one at a time.
+ * Opens the tab that a page's screen share will show: one colour nearly all over (red unless
+ * told), so that a test tells it from a camera, with a small black square sliding across it and a
+ * corner blinking, so that the picture moves. Open it before the share starts; one at a time.
  */
 export async function openScreenToShare(browser: Browser, colour = '#ff0000'): Promise<SharedScreen> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
-  // A tab capture makes frames only when the tab repaints (a still page: none after the first):
-  // a small corner blinks ten times a second, so that the share keeps sending, also on a sender
-  // given it later (switched in place of the camera).
+  // A tab capture makes frames only when the tab repaints (a still page: none after the first), so
+  // the share keeps sending, also on a sender given it later (switched in place of the camera).
+  const slide = '@keyframes slide { to { transform: translateX(1120px) } }';
+  const square = 'position:absolute;top:280px;left:20px;width:120px;height:120px;background:#000;animation:slide 3s linear infinite alternate';
   await page.setContent(
-    `<title>${SHARED_SCREEN_TITLE}</title><body style="margin:0;background:${colour}"><div id="tick" style="width:8px;height:8px"></div>` +
+    `<title>${SHARED_SCREEN_TITLE}</title><style>${slide}</style><body style="margin:0;background:${colour}">` +
+      `<div id="tick" style="width:8px;height:8px"></div><div style="${square}"></div>` +
       `<script>let n = 0; setInterval(() => { tick.style.background = n++ % 2 ? '#fff' : '#000'; }, 100);</script></body>`,
   );
   return { page, stopSharing: () => context.close() };
