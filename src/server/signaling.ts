@@ -15,12 +15,15 @@ import { startHeartbeat } from './heartbeat.js';
 import { createKeyedBuckets, type KeyedBuckets } from './keyedBuckets.js';
 import { isOriginAllowed } from './origin.js';
 import type { SignalingMetrics } from './metrics.js';
+import type { OpenSockets } from './openSockets.js';
 import type { RoomStore } from './roomStore.js';
 import { createSignalingSession, type SessionDeps, type SessionLink, type SignalingSession } from './signalingSession.js';
 import { createTurnCredentials, type TurnSettings } from './turnCredentials.js';
 
 export interface SignalingOptions {
   rooms: RoomStore;
+  /** Where the open sockets are kept (the server's record of them; ws keeps none). */
+  sockets: OpenSockets;
   metrics: SignalingMetrics;
   /** Static ICE servers, handed out as they are. */
   iceServers: readonly IceServerConfig[];
@@ -50,7 +53,7 @@ export function closeOnSocketError(error: Error, socket: WebSocket, log: Fastify
 
 /**
  * One signaling socket: the link its session sends through, its frame limit, and the glue
- * between them. A class with shared methods, found from the socket through a WeakMap by
+ * between them. A class with shared methods, found from the socket in the open sockets by
  * listeners shared by every socket: an idle socket costs this object, its session and its
  * limiter, and no closure.
  */
@@ -141,7 +144,8 @@ interface Shared {
 
 export async function signaling(app: FastifyInstance, options: SignalingOptions): Promise<void> {
   const { rooms, metrics } = options;
-  const stopHeartbeat = startHeartbeat(() => app.websocketServer.clients, options.heartbeatIntervalMs);
+  const open = options.sockets as OpenSockets<Connection>;
+  const stopHeartbeat = startHeartbeat(() => open, options.heartbeatIntervalMs);
   const turnCredentials = options.turn ? createTurnCredentials(options.turn, () => Date.now()) : null;
   const socketsPerIp = createConnectionCounter(options.maxSocketsPerIp);
   const shared: Shared = {
@@ -159,9 +163,12 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
       storeFailed: (error) => app.log.error({ err: error }, 'the room store failed a signaling request'),
     },
   };
-  const connections = new WeakMap<WebSocket, Connection>();
-  const sessions = new Set<SignalingSession>();
-  /** The client address each admitted TCP socket counts against, until it closes. */
+  /** Sessions of closed sockets whose last frames (and the seat's release) are still being handled. */
+  const settling = new Set<Promise<void>>();
+  /**
+   * The client address each admitted TCP socket counts against, from the upgrade request until
+   * it is a WebSocket (or its handshake fails); then the WebSocket's close gives the place back.
+   */
   const addressOf = new WeakMap<Socket, string>();
 
   // Shared by every socket (`this` is the socket): no closure per socket.
@@ -172,24 +179,27 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
     socketsPerIp.closed(ip);
   }
   function onMessage(this: WebSocket, data: RawData, isBinary: boolean) {
-    connections.get(this)?.receive(data, isBinary);
+    open.get(this)?.receive(data, isBinary);
   }
   function onError(this: WebSocket, error: Error) {
-    const connection = connections.get(this);
+    const connection = open.get(this);
     closeOnSocketError(error, this, connection ? connection.log() : app.log);
   }
   function onClose(this: WebSocket) {
-    const session = connections.get(this)?.session;
-    if (!session) return;
-    session.closed();
-    void session.settled().then(() => sessions.delete(session));
+    const connection = open.delete(this);
+    if (!connection) return;
+    socketsPerIp.closed(connection.ip);
+    connection.session.closed();
+    const done = connection.session.settled();
+    settling.add(done);
+    void done.then(() => settling.delete(done));
   }
 
-  metrics.watch({ openSockets: () => app.websocketServer.clients.size, counts: () => rooms.counts() });
+  metrics.watch({ openSockets: () => open.size, counts: () => rooms.counts() });
   app.addHook('onClose', async () => {
     stopHeartbeat();
     // Every socket is closed by now; let their last releases reach the store before it closes.
-    await Promise.all([...sessions].map((session) => session.settled()));
+    await Promise.all(settling);
     await rooms.close();
   });
 
@@ -212,7 +222,8 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
       });
       return;
     }
-    // The TCP socket's close covers every ending: a refused handshake, a close, a reset.
+    // Until it is a WebSocket, the TCP socket's close gives the place back, whatever the ending:
+    // a refused handshake, a reset.
     const tcp = request.raw.socket;
     if (tcp.destroyed) socketsPerIp.closed(ip);
     else {
@@ -228,9 +239,20 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
     // Nothing below keeps `request` (nor its logger): a socket lives for a whole call, and the
     // request with its headers (kept also by the plugin's error listener, replaced here) is of
     // no use after the upgrade.
-    const connection = new Connection(socket, request.ip, request.id, shared);
-    connections.set(socket, connection);
-    sessions.add(connection.session);
+    //
+    // From here the WebSocket's close, which the socket needs a listener for anyway, gives the
+    // address's place back: one close listener less on the TCP socket. (A TCP socket already
+    // closed has given it back; ws completes no upgrade on one, but should it, it is not kept.)
+    const tcp = request.raw.socket;
+    const ip = addressOf.get(tcp);
+    if (ip === undefined) {
+      socket.terminate();
+      return;
+    }
+    addressOf.delete(tcp);
+    tcp.off('close', releaseAddress);
+    const connection = new Connection(socket, ip, request.id, shared);
+    open.add(socket, connection);
     // Listeners go on before anything can await, so no frame is missed.
     socket.removeAllListeners('error');
     socket.on('error', onError);
