@@ -3,6 +3,7 @@
  * and after N idle joined sockets, and what grew, by object kind, per socket.
  *
  *   npm run bench:memory        (BENCH_IDLE=2000; REDIS=1 for a node sharing rooms through Redis;
+ *                                BENCH_SERVER=peerjs for PeerJS's server, the relay benchmark's yardstick;
  *                                BENCH_SNAPSHOTS=dir keeps the two snapshots there, to open in DevTools)
  */
 import { spawn } from 'node:child_process';
@@ -14,10 +15,15 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/freePort.js';
 import { startRedis, type RedisServer } from '../test/server/support/redisServer.js';
 import { rssBytes } from './processStats.js';
-import { closeAll, openIdle, openSocket, peerCallProtocol } from './relayLoad.js';
+import { closeAll, openIdle, openSocket, peerCallProtocol, peerJsProtocol } from './relayLoad.js';
 
 const COUNT = Number(process.env.BENCH_IDLE ?? 2000);
+const PEERJS = process.env.BENCH_SERVER === 'peerjs';
 const mainJs = fileURLToPath(new URL('../dist/server/main.js', import.meta.url));
+const peerJsTs = fileURLToPath(new URL('./peerJsProcess.ts', import.meta.url));
+// PeerJS's server runs through tsx, which resolves from the project folder.
+const projectDir = fileURLToPath(new URL('..', import.meta.url));
+const protocol = PEERJS ? peerJsProtocol : peerCallProtocol;
 
 interface Snapshot {
   snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
@@ -50,14 +56,15 @@ async function main() {
   let redis: RedisServer | undefined;
   const port = await freePort();
   try {
-    if (process.env.REDIS === '1') redis = await startRedis();
-    const child = spawn(process.execPath, ['--heapsnapshot-signal=SIGUSR2', mainJs], {
-      cwd: dir,
+    if (process.env.REDIS === '1' && !PEERJS) redis = await startRedis();
+    const server = PEERJS ? ['--import', 'tsx', peerJsTs, String(port)] : [mainJs];
+    const child = spawn(process.execPath, [`--diagnostic-dir=${dir}`, '--heapsnapshot-signal=SIGUSR2', ...server], {
+      cwd: projectDir,
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', MAX_SOCKETS_PER_IP: '100000', MAX_NEW_ROOMS_PER_IP: '100000', ...(redis ? { REDIS_URL: redis.url } : {}) },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     try {
-      const url = `ws://127.0.0.1:${port}/ws`;
+      const url = `ws://127.0.0.1:${port}${PEERJS ? '/peerjs' : '/ws'}`;
       const deadline = Date.now() + 20_000;
       for (;;) {
         try {
@@ -69,7 +76,7 @@ async function main() {
         }
       }
       // Warm: one pair joined and gone, so that what every first socket loads is not counted.
-      await closeAll(await openIdle(peerCallProtocol, [url], 2, 'warm'));
+      await closeAll(await openIdle(protocol, [url], 2, 'warm'));
       const snap = async () => {
         const before = new Set(await readdir(dir));
         process.kill(child.pid!, 'SIGUSR2');
@@ -93,7 +100,7 @@ async function main() {
       const rssBefore = await rssBytes(child.pid!);
       const firstFile = await snap();
       const first = await summarize(firstFile);
-      const sockets = await openIdle(peerCallProtocol, [url], COUNT, 'idle');
+      const sockets = await openIdle(protocol, [url], COUNT, 'idle');
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const rssAfter = await rssBytes(child.pid!);
       const secondFile = await snap();
@@ -111,7 +118,7 @@ async function main() {
       });
       grown.sort((a, b) => b.bytes - a.bytes);
       const heapPerSocket = grown.reduce((total, entry) => total + entry.bytes, 0);
-      console.log(`${COUNT} idle joined sockets${redis ? ' (through Redis)' : ''}: RSS ${((rssAfter - rssBefore) / COUNT / 1024).toFixed(1)} KB per socket, heap ${(heapPerSocket / 1024).toFixed(1)} KB per socket`);
+      console.log(`${COUNT} idle joined sockets${PEERJS ? " on PeerJS's server" : redis ? ' (through Redis)' : ''}: RSS ${((rssAfter - rssBefore) / COUNT / 1024).toFixed(1)} KB per socket, heap ${(heapPerSocket / 1024).toFixed(1)} KB per socket`);
       console.log('| what grew | bytes per socket | objects per socket |');
       console.log('| --- | --- | --- |');
       for (const entry of grown.slice(0, 25)) console.log(`| ${entry.kind} | ${entry.bytes.toFixed(0)} | ${entry.count.toFixed(2)} |`);

@@ -11,6 +11,7 @@ import { DEFAULTS } from './defaults.js';
 import type { IceServerConfig, IceTransportPolicy } from '../shared/messages.js';
 import { echoRoute } from './echo/echoRoute.js';
 import { createSignalingMetrics } from './metrics.js';
+import { OpenSockets } from './openSockets.js';
 import { createRoomStore } from './roomStoreFactory.js';
 import type { RoomStore } from './roomStore.js';
 import { helmetOptions, strictTransportSecurity } from './securityHeaders.js';
@@ -54,6 +55,13 @@ export interface AppOptions {
 
 const STORE_CONNECT_MS = 5_000;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The signaling sockets open on this node (ws's own `websocketServer.clients` is off). */
+    signalingSockets: OpenSockets;
+  }
+}
+
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
   // On close, connections still open are cut: a browser's pre-opened connection that never sends a
   // request would otherwise hold the close until Node's header timeout (WebSockets get 1001 first).
@@ -62,15 +70,18 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const app = (options.tls ? Fastify({ ...common, https: options.tls }) : Fastify(common)) as FastifyInstance;
   const metrics = createSignalingMetrics();
   const rooms = options.rooms ?? createRoomStore(options, app.log, metrics.store);
+  const sockets = new OpenSockets();
+  app.decorate('signalingSockets', sockets);
 
   // First, so its hooks see every route registered after it (and the /ws route can opt out).
   await app.register(fastifyHelmet, helmetOptions);
   app.addHook('onSend', strictTransportSecurity);
   await app.register(fastifyWebsocket, {
-    options: { maxPayload: MAX_FRAME_BYTES },
+    // The server keeps its own record of open sockets (OpenSockets), so ws need not.
+    options: { maxPayload: MAX_FRAME_BYTES, clientTracking: false },
     errorHandler: (error, socket, request) => closeOnSocketError(error, socket, request.log),
     preClose(done) {
-      for (const client of app.websocketServer.clients) {
+      for (const client of sockets) {
         client.close(CLOSE_GOING_AWAY, 'Server is shutting down');
       }
       done();
@@ -78,6 +89,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   });
   await app.register(signaling, {
     rooms,
+    sockets,
     metrics,
     iceServers: options.iceServers ?? [],
     turn: options.turn ?? null,

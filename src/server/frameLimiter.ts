@@ -32,11 +32,14 @@ const ANSWER_INTERVAL_MS = 1_000;
 class StrikingLimiter extends RefillingBucket implements FrameLimiter {
   private strikes = 0;
   private struckAt: number;
-  private answeredAt = -Infinity;
+  private answeredAt: number;
 
   constructor(limits: FrameLimits, nowMs: number) {
     super(limits.burst, limits.perSecond, nowMs);
     this.struckAt = nowMs;
+    // Long enough ago that the first refusal is answered; a whole number (not -Infinity), so
+    // that the field holds it in place rather than in a number object of its own.
+    this.answeredAt = nowMs - ANSWER_INTERVAL_MS;
   }
 
   admit(now: number): FrameVerdict {

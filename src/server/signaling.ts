@@ -15,12 +15,15 @@ import { startHeartbeat } from './heartbeat.js';
 import { createKeyedBuckets, type KeyedBuckets } from './keyedBuckets.js';
 import { isOriginAllowed } from './origin.js';
 import type { SignalingMetrics } from './metrics.js';
+import type { OpenSockets } from './openSockets.js';
 import type { RoomStore } from './roomStore.js';
 import { createSignalingSession, type SessionDeps, type SessionLink, type SignalingSession } from './signalingSession.js';
 import { createTurnCredentials, type TurnSettings } from './turnCredentials.js';
 
 export interface SignalingOptions {
   rooms: RoomStore;
+  /** Where the open sockets are kept (the server's record of them; ws keeps none). */
+  sockets: OpenSockets;
   metrics: SignalingMetrics;
   /** Static ICE servers, handed out as they are. */
   iceServers: readonly IceServerConfig[];
@@ -39,6 +42,15 @@ export interface SignalingOptions {
 
 const newPeerId = () => randomBytes(9).toString('base64url');
 
+const CLOCK_START = Date.now();
+/**
+ * The frame limiter's clock: whole milliseconds since this module loaded. Date.now() itself is
+ * too big for a small integer, and every such field of every socket's limiter would hold a
+ * number object of its own (16 bytes); a small integer sits in the field (for 24 days of uptime,
+ * after which it merely costs those bytes again).
+ */
+const limiterNow = () => Date.now() - CLOCK_START;
+
 /**
  * A socket error is a client's fault (an oversized frame, a reset) and routine: ws has already
  * begun closing with the right code, so let that close frame go out instead of cutting the socket.
@@ -50,7 +62,7 @@ export function closeOnSocketError(error: Error, socket: WebSocket, log: Fastify
 
 /**
  * One signaling socket: the link its session sends through, its frame limit, and the glue
- * between them. A class with shared methods, found from the socket through a WeakMap by
+ * between them. A class with shared methods, found from the socket in the open sockets by
  * listeners shared by every socket: an idle socket costs this object, its session and its
  * limiter, and no closure.
  */
@@ -66,7 +78,7 @@ class Connection implements SessionLink {
     private readonly reqId: string,
     private readonly shared: Shared,
   ) {
-    this.limiter = createFrameLimiter(shared.frameLimits, Date.now());
+    this.limiter = createFrameLimiter(shared.frameLimits, limiterNow());
     this.session = createSignalingSession(this, shared.sessionDeps);
   }
 
@@ -108,9 +120,10 @@ class Connection implements SessionLink {
   }
 
   private admit(data: RawData, isBinary: boolean) {
-    // Date.now(), read once a frame: in Node 20 it costs a fraction of performance.now(), and the
-    // limiter copes with a clock that steps (back: nothing drains; forward: a refill comes early).
-    switch (this.limiter.admit(Date.now())) {
+    // Date.now() underneath, read once a frame: in Node 20 it costs a fraction of
+    // performance.now(), and the limiter copes with a clock that steps (back: nothing drains;
+    // forward: a refill comes early).
+    switch (this.limiter.admit(limiterNow())) {
       case 'accept':
         if (isBinary) this.session.receiveBinary();
         else this.session.receiveText(data.toString());
@@ -141,7 +154,8 @@ interface Shared {
 
 export async function signaling(app: FastifyInstance, options: SignalingOptions): Promise<void> {
   const { rooms, metrics } = options;
-  const stopHeartbeat = startHeartbeat(() => app.websocketServer.clients, options.heartbeatIntervalMs);
+  const open = options.sockets as OpenSockets<Connection>;
+  const stopHeartbeat = startHeartbeat(() => open, options.heartbeatIntervalMs);
   const turnCredentials = options.turn ? createTurnCredentials(options.turn, () => Date.now()) : null;
   const socketsPerIp = createConnectionCounter(options.maxSocketsPerIp);
   const shared: Shared = {
@@ -159,9 +173,12 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
       storeFailed: (error) => app.log.error({ err: error }, 'the room store failed a signaling request'),
     },
   };
-  const connections = new WeakMap<WebSocket, Connection>();
-  const sessions = new Set<SignalingSession>();
-  /** The client address each admitted TCP socket counts against, until it closes. */
+  /** Sessions of closed sockets whose last frames (and the seat's release) are still being handled. */
+  const settling = new Set<Promise<void>>();
+  /**
+   * The client address each admitted TCP socket counts against, from the upgrade request until
+   * it is a WebSocket (or its handshake fails); then the WebSocket's close gives the place back.
+   */
   const addressOf = new WeakMap<Socket, string>();
 
   // Shared by every socket (`this` is the socket): no closure per socket.
@@ -172,24 +189,27 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
     socketsPerIp.closed(ip);
   }
   function onMessage(this: WebSocket, data: RawData, isBinary: boolean) {
-    connections.get(this)?.receive(data, isBinary);
+    open.get(this)?.receive(data, isBinary);
   }
   function onError(this: WebSocket, error: Error) {
-    const connection = connections.get(this);
+    const connection = open.get(this);
     closeOnSocketError(error, this, connection ? connection.log() : app.log);
   }
   function onClose(this: WebSocket) {
-    const session = connections.get(this)?.session;
-    if (!session) return;
-    session.closed();
-    void session.settled().then(() => sessions.delete(session));
+    const connection = open.delete(this);
+    if (!connection) return;
+    socketsPerIp.closed(connection.ip);
+    connection.session.closed();
+    const done = connection.session.settled();
+    settling.add(done);
+    void done.then(() => settling.delete(done));
   }
 
-  metrics.watch({ openSockets: () => app.websocketServer.clients.size, counts: () => rooms.counts() });
+  metrics.watch({ openSockets: () => open.size, counts: () => rooms.counts() });
   app.addHook('onClose', async () => {
     stopHeartbeat();
     // Every socket is closed by now; let their last releases reach the store before it closes.
-    await Promise.all([...sessions].map((session) => session.settled()));
+    await Promise.all(settling);
     await rooms.close();
   });
 
@@ -212,7 +232,8 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
       });
       return;
     }
-    // The TCP socket's close covers every ending: a refused handshake, a close, a reset.
+    // Until it is a WebSocket, the TCP socket's close gives the place back, whatever the ending:
+    // a refused handshake, a reset.
     const tcp = request.raw.socket;
     if (tcp.destroyed) socketsPerIp.closed(ip);
     else {
@@ -228,9 +249,20 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
     // Nothing below keeps `request` (nor its logger): a socket lives for a whole call, and the
     // request with its headers (kept also by the plugin's error listener, replaced here) is of
     // no use after the upgrade.
-    const connection = new Connection(socket, request.ip, request.id, shared);
-    connections.set(socket, connection);
-    sessions.add(connection.session);
+    //
+    // From here the WebSocket's close, which the socket needs a listener for anyway, gives the
+    // address's place back: one close listener less on the TCP socket. (A TCP socket already
+    // closed has given it back; ws completes no upgrade on one, but should it, it is not kept.)
+    const tcp = request.raw.socket;
+    const ip = addressOf.get(tcp);
+    if (ip === undefined) {
+      socket.terminate();
+      return;
+    }
+    addressOf.delete(tcp);
+    tcp.off('close', releaseAddress);
+    const connection = new Connection(socket, ip, request.id, shared);
+    open.add(socket, connection);
     // Listeners go on before anything can await, so no frame is missed.
     socket.removeAllListeners('error');
     socket.on('error', onError);

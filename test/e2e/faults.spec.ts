@@ -20,7 +20,7 @@ test('dropped signaling sockets resume: the call never stops and nobody sees any
   await recordStates(bob);
 
   // The network between the browsers and the server blips: every socket is cut.
-  for (const socket of server.app.websocketServer.clients) socket.terminate();
+  for (const socket of server.app.signalingSockets) socket.terminate();
 
   await expect.poll(async () => (await seenStates(alice)).some((s) => RECONNECTING.test(s))).toBe(true);
   await expectState(alice, /active\.room\.server\.online/);

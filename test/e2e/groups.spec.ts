@@ -77,7 +77,7 @@ test('dropped signaling sockets in a group of three: everyone resumes their seat
   for (const member of members) await recordStates(member.page);
 
   // The network between the browsers and the server blips: every socket is cut.
-  for (const socket of server.app.websocketServer.clients) socket.terminate();
+  for (const socket of server.app.signalingSockets) socket.terminate();
 
   for (const member of members) {
     await expect.poll(async () => (await seenStates(member.page)).some((state) => RECONNECTING.test(state))).toBe(true);

@@ -35,7 +35,7 @@ test('a call over https and wss works, with HSTS on the page', async () => {
     await expectRemoteVideoMoving(alice);
     await expectRemoteVideoMoving(bob);
     // Both joined through the signaling socket of a server that speaks only TLS: wss.
-    expect(server.app.websocketServer.clients.size).toBe(2);
+    expect(server.app.signalingSockets.size).toBe(2);
   } finally {
     await browser.close();
     await server?.app.close();

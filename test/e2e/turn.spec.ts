@@ -148,7 +148,7 @@ test('a resumed seat brings fresh credentials to the peer connection that carrie
     // Expiry counts whole seconds: let one pass, so the fresh credential must differ.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
 
-    for (const socket of server.app.websocketServer.clients) socket.terminate();
+    for (const socket of server.app.signalingSockets) socket.terminate();
 
     await expect.poll(() => turnUsername(alice), { timeout: 15_000 }).not.toBe(before);
     expect(expiry(await turnUsername(alice))).toBeGreaterThan(expiry(before));

@@ -146,7 +146,7 @@ describe('POST /echo', { timeout: 30_000 }, () => {
           `No peer "${body.peer_id}" is in room "${body.room}"; JOIN the room over /ws first, then ask with the peer_id from your WELCOME.`,
         );
       }
-      await waitUntil(() => server.app.websocketServer.clients.size === 1, 'no echo peer to have come');
+      await waitUntil(() => server.app.signalingSockets.size === 1, 'no echo peer to have come');
     });
 
     it.each([

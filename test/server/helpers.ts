@@ -73,7 +73,7 @@ export async function startServer(options: AppOptions = {}): Promise<TestServer>
     origin,
     url,
     connect: (clientOptions) => connect(url, clientOptions),
-    openSockets: (count) => waitUntil(() => app.websocketServer.clients.size === count, `the server to have ${count} open sockets`),
+    openSockets: (count) => waitUntil(() => app.signalingSockets.size === count, `the server to have ${count} open sockets`),
   };
 }
 

@@ -67,7 +67,7 @@ describe('GET /metrics', () => {
     // A flood on the stranger's socket: answered with RATE_LIMITED, then closed.
     for (let n = 0; n < 60; n += 1) stranger.send({ message_type: 'LEAVE' });
     await stranger.closed;
-    await waitUntil(() => server.app.websocketServer.clients.size === 1, 'the flooding socket to be gone');
+    await waitUntil(() => server.app.signalingSockets.size === 1, 'the flooding socket to be gone');
     const after = await scrape(server);
 
     expect(after.values.get('peercall_resumes_total{outcome="taken_back"}')).toBe(1);
