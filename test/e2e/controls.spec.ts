@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from '@playwright/test';
 import { expectTalking } from './support/audioLevel.js';
-import { MICROPHONE_LABELS, MICROPHONE_TONES_HZ, expectPictureMoving, installFakeDevices, look, mediaBrowserFixture, plugDevice } from './support/fakeDevices.js';
+import { MICROPHONE_LABELS, MICROPHONE_TONES_HZ, expectPictureMoving, installFakeDevices, lookOrWait, mediaBrowserFixture, plugDevice } from './support/fakeDevices.js';
 import { CONNECTED, closeOpenContexts, connectedPair, expect, expectRemoteVideoMoving, expectState, openPerson, remoteTiles, startServer, test as base } from './support/fixtures.js';
 import { GROUP_WAIT, openMember, type Member } from './support/groupCall.js';
 import { openScreenToShare } from './support/screenShare.js';
@@ -141,7 +141,7 @@ test.describe('in a group of four', () => {
     expect(codes.size).toBe(6);
   });
 
-  test('a screen shared, a camera and microphone switched and the quality panel, for all three others', async ({ sharing, server }) => {
+  test('a screen shared (in place of the camera, then beside it), a camera and microphone switched and the quality panel, for all three others', async ({ sharing, server }) => {
     // Four pages, each encoding and decoding a video per other person, and a shared tab, on two
     // cores shared with other work.
     test.setTimeout(300_000);
@@ -167,7 +167,7 @@ test.describe('in a group of four', () => {
     // Ann switches camera and microphone: each of the others sees and hears the new ones (her
     // first microphone plays MICROPHONE_TONES_HZ[0], the one she picks [2]).
     await onEachOther(ann, async (viewer) => {
-      await expect.poll(() => look(videoOf(viewer, ann)), looksOn(viewer, ann, 'camera')).toBe('green');
+      await expect.poll(() => lookOrWait(videoOf(viewer, ann)), looksOn(viewer, ann, 'camera')).toBe('green');
     });
     await plugDevice(ann.page, { kind: 'videoinput', label: 'USB camera', colour: '#0000ff' });
     // She answered each of the three as they came.
@@ -178,7 +178,7 @@ test.describe('in a group of four', () => {
     await ann.page.locator('#choose-microphone').selectOption({ label: MICROPHONE_LABELS[2] });
     await ann.page.getByRole('button', { name: 'Done' }).click();
     await onEachOther(ann, async (viewer) => {
-      await expect.poll(() => look(videoOf(viewer, ann)), looksOn(viewer, ann, 'new camera')).toBe('blue');
+      await expect.poll(() => lookOrWait(videoOf(viewer, ann)), looksOn(viewer, ann, 'new camera')).toBe('blue');
       await expectTalking(videoOf(viewer, ann), MICROPHONE_TONES_HZ[2], GROUP_WAIT);
     });
     expect(ann.sentDescriptions(), 'SDP messages Ann sent for the switch').toBe(sentBefore);
@@ -189,7 +189,7 @@ test.describe('in a group of four', () => {
     await expect(bo.page.getByRole('button', { name: 'Stop sharing' })).toHaveAttribute('aria-pressed', 'true', { timeout: GROUP_WAIT });
     await onEachOther(bo, async (viewer) => {
       await expect(tileOf(viewer, bo)).toHaveAttribute('data-screen', 'on', { timeout: GROUP_WAIT });
-      await expect.poll(() => look(videoOf(viewer, bo)), looksOn(viewer, bo, 'screen')).toBe('red');
+      await expect.poll(() => lookOrWait(videoOf(viewer, bo)), looksOn(viewer, bo, 'screen')).toBe('red');
       await expectPictureMoving(videoOf(viewer, bo), GROUP_WAIT);
       await expect.poll(() => largest(viewer.page, bo.id()), looksOn(viewer, bo, 'tile')).toBe('largest');
     });
@@ -198,7 +198,27 @@ test.describe('in a group of four', () => {
     await expect(bo.page.getByRole('button', { name: 'Share screen' })).toBeVisible({ timeout: GROUP_WAIT });
     await onEachOther(bo, async (viewer) => {
       await expect(tileOf(viewer, bo)).toHaveAttribute('data-screen', 'off', { timeout: GROUP_WAIT });
-      await expect.poll(() => look(videoOf(viewer, bo)), looksOn(viewer, bo, 'camera')).toBe('green');
+      await expect.poll(() => lookOrWait(videoOf(viewer, bo)), looksOn(viewer, bo, 'camera')).toBe('green');
+    });
+
+    // Bo shares beside his camera: the others see the screen large and his camera small inside it.
+    const beside = await openScreenToShare(sharing, '#ff0000');
+    await bo.page.keyboard.press('b');
+    await expect(bo.page.getByRole('button', { name: 'Screen only' })).toHaveAttribute('aria-pressed', 'true', { timeout: GROUP_WAIT });
+    await onEachOther(bo, async (viewer) => {
+      const large = tileOf(viewer, bo).locator('video:not(.inset)');
+      const inset = tileOf(viewer, bo).locator('video.inset');
+      await expect(tileOf(viewer, bo)).toHaveAttribute('data-screen', 'on', { timeout: GROUP_WAIT });
+      await expect.poll(() => lookOrWait(large), looksOn(viewer, bo, 'screen beside his camera')).toBe('red');
+      await expect(inset).toHaveCount(1, { timeout: GROUP_WAIT });
+      await expect.poll(() => lookOrWait(inset), looksOn(viewer, bo, 'camera beside his screen')).toBe('green');
+      await expectPictureMoving(large, GROUP_WAIT);
+    });
+    await beside.stopSharing();
+    await onEachOther(bo, async (viewer) => {
+      await expect(tileOf(viewer, bo)).toHaveAttribute('data-screen', 'off', { timeout: GROUP_WAIT });
+      await expect(tileOf(viewer, bo).locator('video.inset')).toHaveCount(0, { timeout: GROUP_WAIT });
+      await expect.poll(() => lookOrWait(videoOf(viewer, bo)), looksOn(viewer, bo, 'camera')).toBe('green');
     });
 
     // Di opens the quality panel: each of the three others, with figures that move.

@@ -5,9 +5,9 @@
  * stopped from the browser's own bar, and a
  * verification code that differs when someone in the middle rewrote a fingerprint.
  */
-import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { expectSilent, expectTalking } from './support/audioLevel.js';
-import { CAMERAS, MICROPHONE_LABELS, MICROPHONE_TONES_HZ, installFakeDevices, launchMediaBrowser, look, plugDevice, unplugDevice } from './support/fakeDevices.js';
+import { CAMERAS, MICROPHONE_LABELS, MICROPHONE_TONES_HZ, installFakeDevices, launchMediaBrowser, look, lookOrWait, plugDevice, unplugDevice } from './support/fakeDevices.js';
 import {
   CONNECTED,
   WAITING,
@@ -79,7 +79,7 @@ test('muted, the other side hears silence; unmuted, the sound is back', async ({
 test('a camera and a microphone chosen during the call are what the other side sees and hears, with no renegotiation', async ({ media, server }) => {
   const { alice, bob, sent } = await pair(server.url, 'devices-switch', { browser: media, prepare: installFakeDevices }, { browser: media, prepare: installFakeDevices });
   await connected(alice, bob);
-  await expect.poll(() => look(remoteVideo(alice))).toBe(CAMERAS[0].look);
+  await expect.poll(() => lookOrWait(remoteVideo(alice))).toBe(CAMERAS[0].look);
   await expectTalking(remoteVideo(alice), MICROPHONE_TONES_HZ[0]);
 
   // A second camera: a webcam plugged in, showing blue. (Chromium's second fake camera, from a
@@ -93,7 +93,7 @@ test('a camera and a microphone chosen during the call are what the other side s
   await bob.locator('#choose-microphone').selectOption({ label: MICROPHONE_LABELS[2] });
   await bob.getByRole('button', { name: 'Done' }).click();
 
-  await expect.poll(() => look(remoteVideo(alice)), { timeout: 15_000 }).toBe('blue');
+  await expect.poll(() => lookOrWait(remoteVideo(alice)), { timeout: 15_000 }).toBe('blue');
   await expectTalking(remoteVideo(alice), MICROPHONE_TONES_HZ[2]);
   await expect(bob.locator('#media-note')).toContainText('Now using');
   expect(sent.bob(), 'SDP messages Bob sent for the switch').toBe(sentBefore);
@@ -119,23 +119,20 @@ test('a headset plugged in is offered; the microphone in use pulled out is repla
 test('a shared screen is seen large in place of the camera, and stopping it from the browser brings the camera back', async ({ sharing, server }) => {
   const { alice, bob } = await pair(server.url, 'devices-share', { browser: sharing }, { browser: sharing });
   await connected(alice, bob);
-  await expect.poll(() => look(remoteVideo(alice))).toBe('green');
+  await expect.poll(() => lookOrWait(remoteVideo(alice))).toBe('green');
 
   const screen = await openScreenToShare(sharing, '#ff0000');
   await bob.keyboard.press('s');
   await expect(bob.getByRole('button', { name: 'Stop sharing' })).toHaveAttribute('aria-pressed', 'true');
   await expect(remoteTiles(alice).first()).toHaveAttribute('data-screen', 'on');
-  await expect.poll(() => look(remoteVideo(alice)), { timeout: 15_000 }).toBe('red');
+  await expect.poll(() => lookOrWait(remoteVideo(alice)), { timeout: 15_000 }).toBe('red');
 
   // The browser's own "Stop sharing": the page follows, and the camera is back for the others.
   await screen.stopSharing();
   await expect(bob.getByRole('button', { name: 'Share screen' })).toBeVisible();
   await expect(remoteTiles(alice).first()).toHaveAttribute('data-screen', 'off');
-  await expect.poll(() => look(remoteVideo(alice)), { timeout: 15_000 }).toBe('green');
+  await expect.poll(() => lookOrWait(remoteVideo(alice)), { timeout: 15_000 }).toBe('green');
 });
-
-/** How a video looks, or that it has no frame yet (it just got a new stream): a poll goes on. */
-const seen = (video: Locator) => look(video).catch(() => 'no frame yet');
 
 test('a screen shared beside the camera is seen large with the camera small inside it; stopping it from the browser leaves the camera', async ({ sharing, server }) => {
   // Many steps, each waiting for frames on a machine that may be busy.
@@ -145,7 +142,7 @@ test('a screen shared beside the camera is seen large with the camera small insi
   const tile = remoteTiles(alice).first();
   const large = tile.locator('video:not(.inset)');
   const inset = tile.locator('video.inset');
-  await expect.poll(() => seen(large)).toBe('green');
+  await expect.poll(() => lookOrWait(large)).toBe('green');
   await expect(inset).toHaveCount(0);
 
   let screen = await openScreenToShare(sharing, '#ff0000');
@@ -155,9 +152,9 @@ test('a screen shared beside the camera is seen large with the camera small insi
   await expect(tile).toHaveAttribute('data-screen', 'on');
   await expect(tile).toHaveAttribute('data-video', 'on');
   // Two videos: the screen large, the camera (still sent) small and moving.
-  await expect.poll(() => seen(large), { timeout: 60_000 }).toBe('red');
+  await expect.poll(() => lookOrWait(large), { timeout: 60_000 }).toBe('red');
   await expect(inset).toHaveCount(1, { timeout: 60_000 });
-  await expect.poll(() => seen(inset), { timeout: 60_000 }).toBe('green');
+  await expect.poll(() => lookOrWait(inset), { timeout: 60_000 }).toBe('green');
   await expectVideoMoving(inset, 60_000);
   await expectVideoMoving(large, 60_000);
 
@@ -168,7 +165,7 @@ test('a screen shared beside the camera is seen large with the camera small insi
   await bob.getByRole('button', { name: 'Devices' }).click();
   await bob.locator('#choose-camera').selectOption({ label: 'USB camera' });
   await bob.getByRole('button', { name: 'Done' }).click();
-  await expect.poll(() => seen(inset), { timeout: 60_000 }).toBe('blue');
+  await expect.poll(() => lookOrWait(inset), { timeout: 60_000 }).toBe('blue');
   expect(await look(large)).toBe('red');
   expect(sent.bob(), 'SDP messages Bob sent for the camera switch').toBe(sentBefore);
 
@@ -176,18 +173,18 @@ test('a screen shared beside the camera is seen large with the camera small insi
   await bob.keyboard.press('b');
   await expect(bob.getByRole('button', { name: 'Show camera too' })).toHaveAttribute('aria-pressed', 'false');
   await expect(inset).toHaveCount(0, { timeout: 60_000 });
-  await expect.poll(() => seen(large), { timeout: 60_000 }).toBe('red');
+  await expect.poll(() => lookOrWait(large), { timeout: 60_000 }).toBe('red');
   await bob.keyboard.press('b');
   await expect(inset).toHaveCount(1, { timeout: 60_000 });
-  await expect.poll(() => seen(inset), { timeout: 60_000 }).toBe('blue');
-  await expect.poll(() => seen(large), { timeout: 60_000 }).toBe('red');
+  await expect.poll(() => lookOrWait(inset), { timeout: 60_000 }).toBe('blue');
+  await expect.poll(() => lookOrWait(large), { timeout: 60_000 }).toBe('red');
 
   // The browser's own "Stop sharing": back to one video, the camera's, and the call goes on.
   await screen.stopSharing();
   await expect(bob.getByRole('button', { name: 'Share beside camera' })).toBeVisible();
   await expect(tile).toHaveAttribute('data-screen', 'off');
   await expect(inset).toHaveCount(0, { timeout: 60_000 });
-  await expect.poll(() => seen(large), { timeout: 60_000 }).toBe('blue');
+  await expect.poll(() => lookOrWait(large), { timeout: 60_000 }).toBe('blue');
   await expectVideoMoving(large, 60_000);
   for (const page of [alice, bob]) await expect(page.locator('body')).toHaveAttribute('data-call-state', CONNECTED);
   await expectRemoteVideoMoving(bob, 1, { timeout: 60_000 });
@@ -195,9 +192,9 @@ test('a screen shared beside the camera is seen large with the camera small insi
   // Shared again: the same way back.
   screen = await openScreenToShare(sharing, '#ff0000');
   await bob.keyboard.press('b');
-  await expect.poll(() => seen(large), { timeout: 60_000 }).toBe('red');
+  await expect.poll(() => lookOrWait(large), { timeout: 60_000 }).toBe('red');
   await expect(inset).toHaveCount(1, { timeout: 60_000 });
-  await expect.poll(() => seen(inset), { timeout: 60_000 }).toBe('blue');
+  await expect.poll(() => lookOrWait(inset), { timeout: 60_000 }).toBe('blue');
   await screen.stopSharing();
   await expect(inset).toHaveCount(0, { timeout: 60_000 });
   await expect(tile).toHaveAttribute('data-screen', 'off');
@@ -217,8 +214,8 @@ test('a screen shared beside the camera before the other person comes reaches th
     await expectState(bob, CONNECTED, 60_000);
     const tile = remoteTiles(bob).first();
     await expect(tile).toHaveAttribute('data-screen', 'on');
-    await expect.poll(() => seen(tile.locator('video:not(.inset)')), { timeout: 60_000 }).toBe('red');
-    await expect.poll(() => seen(tile.locator('video.inset')), { timeout: 60_000 }).toBe('green');
+    await expect.poll(() => lookOrWait(tile.locator('video:not(.inset)')), { timeout: 60_000 }).toBe('red');
+    await expect.poll(() => lookOrWait(tile.locator('video.inset')), { timeout: 60_000 }).toBe('green');
     await expectRemoteVideoMoving(alice, 1, { timeout: 60_000 });
   } finally {
     await screen.stopSharing();

@@ -3,7 +3,7 @@
 // level and tone of received audio, and fingerprints rewritten on the way.
 import type { Browser, Page } from '@playwright/test';
 import { audioLevel, expectSilent, expectTalking } from './support/audioLevel.js';
-import { CAMERAS, MICROPHONE_LABELS, MICROPHONE_TONES_HZ, installFakeDevices, look, mediaBrowserFixture, plugDevice, unplugDevice } from './support/fakeDevices.js';
+import { CAMERAS, MICROPHONE_LABELS, MICROPHONE_TONES_HZ, installFakeDevices, lookOrWait, mediaBrowserFixture, plugDevice, unplugDevice } from './support/fakeDevices.js';
 import { CONNECTED, WAITING, expect, expectRemoteVideoMoving, expectState, openPage, openPerson, remoteTiles, test as base } from './support/fixtures.js';
 import { watchPeerConnections } from './support/peerConnections.js';
 import { openScreenToShare } from './support/screenShare.js';
@@ -40,7 +40,7 @@ test('two fake cameras look different and three fake microphones play different 
     const id = await deviceId(page, camera.label);
     expect(id, `a camera labelled ${camera.label}`).toBeTruthy();
     const video = await capture(page, `camera-${index}`, { video: { deviceId: { exact: id! } } });
-    await expect.poll(() => look(video)).toBe(camera.look);
+    await expect.poll(() => lookOrWait(video)).toBe(camera.look);
   }
   for (const [index, label] of MICROPHONE_LABELS.entries()) {
     const id = await deviceId(page, label);
@@ -92,7 +92,7 @@ test('a device pulled out ends its track and fires devicechange; one plugged in 
   expect(await labels()).toEqual(expect.arrayContaining(['USB headset', 'USB camera']));
   const usb = await capture(page, 'usb', { audio: { deviceId: { exact: plugged } }, video: { deviceId: { exact: (await deviceId(page, 'USB camera'))! } } });
   await expectTalking(usb, 900);
-  await expect.poll(() => look(usb)).toBe('blue');
+  await expect.poll(() => lookOrWait(usb)).toBe('blue');
   const settings = await usb.evaluate((v: HTMLVideoElement) => (v.srcObject as MediaStream).getAudioTracks()[0]!.getSettings().deviceId);
   expect(settings).toBe(plugged);
 });
@@ -109,7 +109,7 @@ test('over a call the other page hears the tone, silence while the track is disa
   const fromAlice = remoteTiles(bob).first().locator('video');
 
   await expectTalking(fromAlice, MICROPHONE_TONES_HZ[0]);
-  await expect.poll(() => look(fromAlice)).toBe(CAMERAS[0].look);
+  await expect.poll(() => lookOrWait(fromAlice)).toBe(CAMERAS[0].look);
   const setSending = (enabled: boolean) =>
     alice.evaluate((enabled) => {
       for (const track of ((document.getElementById('self-view') as HTMLVideoElement).srcObject as MediaStream).getAudioTracks()) track.enabled = enabled;
@@ -127,7 +127,7 @@ test('a screen is shared with no prompt, beside the camera, and the browser stop
   try {
     const page = await openPage(sharing, `${server.url}/?simulate`);
     const camera = await capture(page, 'own-camera', { video: true });
-    await expect.poll(() => look(camera)).toBe(CAMERAS[0].look);
+    await expect.poll(() => lookOrWait(camera)).toBe(CAMERAS[0].look);
     await page.evaluate(async () => {
       const video = document.createElement('video');
       video.id = 'screen';
@@ -140,14 +140,14 @@ test('a screen is shared with no prompt, beside the camera, and the browser stop
       await video.play();
     });
     const shown = page.locator('#screen');
-    await expect.poll(() => look(shown)).toBe('red');
+    await expect.poll(() => lookOrWait(shown)).toBe('red');
     const surface = await shown.evaluate((v: HTMLVideoElement) => (v.srcObject as MediaStream).getVideoTracks()[0]!.getSettings().displaySurface);
     expect(surface).toBe('browser');
 
     await screen.stopSharing();
     await expect.poll(() => page.evaluate(() => (window as unknown as { shareEnded?: boolean }).shareEnded)).toBe(true);
     expect(await shown.evaluate((v: HTMLVideoElement) => (v.srcObject as MediaStream).getVideoTracks()[0]!.readyState)).toBe('ended');
-    await expect.poll(() => look(camera)).toBe(CAMERAS[0].look);
+    await expect.poll(() => lookOrWait(camera)).toBe(CAMERAS[0].look);
   } finally {
     await screen.stopSharing();
   }

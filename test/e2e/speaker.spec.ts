@@ -21,6 +21,7 @@ const HEADSET = { name: 'headset_b', description: 'Headset-B' };
 /** The tones of the others' microphones, in Hz. */
 const BOB_HZ = 300;
 const CAROL_HZ = 700;
+const DAN_HZ = 1100;
 /** A tone is heard on a sink when its amplitude there is above this (the tones play at 0.5). */
 const HEARD_ABOVE = 0.05;
 /** A sink is silent when no sample it plays is louder than this. */
@@ -162,8 +163,8 @@ test('a speaker pulled out before it is chosen: the page says so, and the other 
 });
 
 test.describe('in a group', () => {
-  test.describe.configure({ timeout: 180_000 });
-  test.use({ serverOptions: { roomCapacity: 3 } });
+  test.describe.configure({ timeout: 240_000 });
+  test.use({ serverOptions: { roomCapacity: 4 } });
 
   test('a speaker chosen before the others arrive is where each of them is heard', async ({ pulse, listener, media, server }) => {
     const roomUrl = `${server.url}/?room=speaker-group`;
@@ -172,11 +173,12 @@ test.describe('in a group', () => {
 
     const bob = await join(media, roomUrl, BOB_HZ);
     const carol = await join(media, roomUrl, CAROL_HZ);
-    for (const page of [alice, bob, carol]) await expectState(page, CONNECTED, GROUP_WAIT);
-    await expectRemoteVideoMoving(alice, 2, { timeout: GROUP_WAIT });
+    const dan = await join(media, roomUrl, DAN_HZ);
+    for (const page of [alice, bob, carol, dan]) await expectState(page, CONNECTED, GROUP_WAIT);
+    await expectRemoteVideoMoving(alice, 3, { timeout: GROUP_WAIT });
 
-    await expect.poll(() => sinkIds(alice)).toEqual([headset, headset]);
-    await expectHeard(pulse, HEADSET.name, [BOB_HZ, CAROL_HZ]);
+    await expect.poll(() => sinkIds(alice)).toEqual([headset, headset, headset]);
+    await expectHeard(pulse, HEADSET.name, [BOB_HZ, CAROL_HZ, DAN_HZ]);
     await expectSilent(pulse, SPEAKERS.name);
   });
 });

@@ -276,6 +276,12 @@ export async function look(video: Locator): Promise<Look> {
   return (['red', 'green', 'blue'] as const)[channels.indexOf(Math.max(...channels))]!;
 }
 
+/**
+ * `look()` for `expect.poll`: a video that just got a new stream has no frame yet, and a poll whose
+ * callback throws gives up at once, so that case is an answer here and the poll goes on.
+ */
+export const lookOrWait = (video: Locator): Promise<Look | 'no frame yet'> => look(video).catch(() => 'no frame yet' as const);
+
 /** A channel that moved by more than this is a change of picture, not the encoder's noise. */
 const MOVED_BY = 64;
 
