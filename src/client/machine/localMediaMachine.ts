@@ -9,6 +9,7 @@
  * passes that on to every person's peer machine.
  */
 import { assign, fromCallback, sendParent, sendTo, setup } from 'xstate';
+import { MEDIA_AT_START } from '../../shared/peerChannel.js';
 import type { CallEvent, DeviceCommand, DeviceEvent, MediaControl, MediaEvent, OutgoingMedia } from './events.js';
 
 export interface LocalMediaContext {
@@ -18,7 +19,7 @@ export interface LocalMediaContext {
 type LocalMediaMachineEvent = MediaControl | MediaEvent | DeviceEvent;
 
 /** What is sent when the camera first comes on. */
-export const INITIAL_MEDIA: OutgoingMedia = { audio: true, video: true, screen: false, screenBeside: false };
+export const INITIAL_MEDIA: OutgoingMedia = { ...MEDIA_AT_START, screenBeside: false };
 
 const sets = (part: Partial<OutgoingMedia>) => assign<LocalMediaContext, LocalMediaMachineEvent, undefined, LocalMediaMachineEvent, never>({
   media: ({ context }) => ({ ...context.media, ...part }),

@@ -9,6 +9,7 @@
 import { assign, enqueueActions, fromCallback, sendParent, sendTo, setup } from 'xstate';
 import type { IceServerConfig, IceTransportPolicy, SessionDescription } from '../../shared/messages.js';
 import type { MediaState } from '../../shared/peerMessages.js';
+import { MEDIA_AT_START } from '../../shared/peerChannel.js';
 import type { OutgoingMedia, PairEvent, PairStatus, PeerCommand, PeerInput, PeerMachineEvent } from './events.js';
 import { explainUnreachable } from './explainUnreachable.js';
 
@@ -103,7 +104,7 @@ export const peerMachine = setup({
     pendingDescription: null,
     rebuilds: 0,
     problem: null,
-    remoteMedia: { audio: true, video: true, screen: false },
+    remoteMedia: MEDIA_AT_START,
     verificationCode: null,
   }),
   on: {

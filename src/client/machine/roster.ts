@@ -12,6 +12,7 @@
  */
 import type { PeerInfo } from '../../shared/messages.js';
 import type { MediaState } from '../../shared/peerMessages.js';
+import { MEDIA_AT_START } from '../../shared/peerChannel.js';
 import type { PairStatus } from './events.js';
 
 export interface Person {
@@ -60,7 +61,7 @@ function newPerson(roster: Roster, peer: PeerInfo, polite: boolean): { person: P
     status: 'negotiating',
     relayRefused: false,
     problem: null,
-    media: { audio: true, video: true, screen: false },
+    media: MEDIA_AT_START,
     verificationCode: null,
   };
   return { person, nextKey: roster.nextKey + 1 };

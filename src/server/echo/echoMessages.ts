@@ -7,6 +7,7 @@
  */
 import type { ChatMessage, MediaState, PeerMessage } from '../../shared/peerMessages.js';
 import { parsePeerMessage } from '../../shared/parsePeerMessage.js';
+import { MEDIA_AT_START } from '../../shared/peerChannel.js';
 import { createTokenBucket, type TokenBucket } from '../tokenBucket.js';
 
 /** A person types and presses Enter a few times a second at most; a burst covers a paste or two. */
@@ -16,8 +17,6 @@ export const MEDIA_REPLIES = { burst: 10, perSecond: 10 } as const;
 /** Invalid messages are logged this often at most; the rest are counted in the next line. */
 export const IGNORED_LOG_LINES = { burst: 3, perSecond: 0.2 } as const;
 
-/** What it sends before it has heard from the caller: the audio and video it echoes. */
-export const ECHO_INITIAL_MEDIA: MediaState = { audio: true, video: true, screen: false };
 
 export interface EchoResponderOptions {
   /** Sends one message on the channel; false when the channel cannot take it now. */
@@ -42,7 +41,8 @@ export function createEchoResponder(options: EchoResponderOptions): EchoResponde
   const chatBucket: TokenBucket = createTokenBucket(CHAT_REPLIES.burst, CHAT_REPLIES.perSecond, start);
   const mediaBucket: TokenBucket = createTokenBucket(MEDIA_REPLIES.burst, MEDIA_REPLIES.perSecond, start);
   const logBucket: TokenBucket = createTokenBucket(IGNORED_LOG_LINES.burst, IGNORED_LOG_LINES.perSecond, start);
-  let mirrored: MediaState = ECHO_INITIAL_MEDIA;
+  // Before it has heard from the caller: the audio and video it echoes.
+  let mirrored: MediaState = MEDIA_AT_START;
   /** What the caller last said, and what we last told them; they differ while the limit holds it back. */
   let told: MediaState | null = null;
   let retry: ReturnType<typeof setTimeout> | null = null;
