@@ -254,7 +254,10 @@ test('when someone in the middle rewrites a fingerprint, the two codes differ', 
   expect(onAlice).toMatch(/^\d{4} \d{4}$/);
   expect(onBob).toMatch(/^\d{4} \d{4}$/);
   expect(onBob).not.toBe(onAlice);
-  // Nor does the call connect: the media is encrypted to the real certificates, and the page
-  // says the call could not be secured rather than blaming the networks.
+  // Nor does the call connect: the media is encrypted to the real certificates. Bob's page,
+  // which checks Alice's certificate against the rewritten fingerprint, says the call could not
+  // be secured rather than blaming the networks, or saying Alice left (her page fails too and
+  // may leave first), and names his code now that the tile is gone.
   await expect(bob.getByRole('status')).toContainText('The call could not be secured', { timeout: 60_000 });
+  await expect(bob.getByRole('status')).toContainText(`Your code was ${onBob}`);
 });

@@ -157,6 +157,68 @@ describe('what the others send', () => {
     expect(call.actor.getSnapshot().matches('failed')).toBe(true);
     expect(call.context().problem).toMatch(/could not be secured/);
   });
+
+  it('the failure names our code, which the tile no longer shows once the call is over', async () => {
+    const call = await inGroup();
+    for (const key of ['person-1', 'person-2']) {
+      call.connection(key).say({ type: 'peer.verification', code: key === 'person-1' ? '1111 2222' : '3333 4444' });
+      call.connection(key).say({ type: 'peer.encryptionFailed' });
+      call.connection(key).say({ type: 'peer.untrusted' });
+    }
+    expect(call.actor.getSnapshot().matches('failed')).toBe(true);
+    expect(call.context().people).toEqual([]);
+    expect(call.context().problem).toContain('Your code was 3333 4444');
+  });
+
+  it('someone who leaves as the encryption with them fails is held until its verdict, code and all', async () => {
+    const call = await inGroup();
+    call.connection('person-1').say({ type: 'peer.encryptionFailed' });
+    expect(call.person('person-1')).toMatchObject({ status: 'negotiating', encryptionFailed: true });
+    // Ann's side failed too, and her page left before ours had its code.
+    call.actor.send({ type: 'signal.peerLeft', peerId: ANN.peer_id });
+    expect(call.person('person-1')).toMatchObject({ leaving: true });
+    expect(call.connection('person-1').stopped).toBe(false);
+    call.connection('person-1').say({ type: 'peer.verification', code: '1234 5678' });
+    expect(call.person('person-1').verificationCode).toBe('1234 5678');
+    call.connection('person-1').say({ type: 'peer.untrusted' });
+    // Bo is still in the call: Ann goes now, with her pair.
+    expect(call.actor.getSnapshot().matches('active')).toBe(true);
+    expect(call.context().people.map((person) => person.key)).toEqual(['person-2']);
+    expect(call.connection('person-1').stopped).toBe(true);
+    expect(call.context().peerLeft).toBe(true);
+  });
+
+  it('one to one, the call then fails as not secured, not as the other person having left', async () => {
+    const call = startCall();
+    call.actor.send({ type: 'user.start' });
+    await Promise.resolve();
+    call.actor.send({ type: 'signal.welcome', selfId: 'me-id', peers: [ANN], iceServers: [], iceTransportPolicy: 'all' });
+    call.connection('person-1').say({ type: 'peer.encryptionFailed' });
+    call.actor.send({ type: 'signal.peerLeft', peerId: ANN.peer_id });
+    expect(call.actor.getSnapshot().matches({ active: { room: { call: 'inCall' } } })).toBe(true);
+    call.connection('person-1').say({ type: 'peer.verification', code: '1234 5678' });
+    call.connection('person-1').say({ type: 'peer.untrusted' });
+    expect(call.actor.getSnapshot().matches('failed')).toBe(true);
+    expect(call.context().problem).toMatch(/^The call could not be secured.*Your code was 1234 5678/);
+  });
+
+  it('also when their connection had just said connected', async () => {
+    const call = await inGroup();
+    call.connection('person-1').say({ type: 'peer.connected' });
+    call.connection('person-1').say({ type: 'peer.encryptionFailed' });
+    expect(call.person('person-1')).toMatchObject({ status: 'connected', encryptionFailed: true });
+    call.actor.send({ type: 'signal.peerLeft', peerId: ANN.peer_id });
+    expect(call.person('person-1')).toMatchObject({ leaving: true });
+    call.connection('person-1').say({ type: 'peer.untrusted' });
+    expect(call.context().people.map((person) => person.key)).toEqual(['person-2']);
+  });
+
+  it('someone who leaves without a failed encryption goes at once', async () => {
+    const call = await inGroup();
+    call.actor.send({ type: 'signal.peerLeft', peerId: ANN.peer_id });
+    expect(call.context().people.map((person) => person.key)).toEqual(['person-2']);
+    expect(call.connection('person-1').stopped).toBe(true);
+  });
 });
 
 describe('chat', () => {

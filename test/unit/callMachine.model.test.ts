@@ -236,16 +236,28 @@ function checkStep(call: RecordedCall, before: CallSnapshot, step: CallStep, fro
       `${at}: everyone listed, called again`,
     );
   }
-  // Someone leaving ends their pair and nobody else's (unless that ends the call).
+  // Someone leaving ends their pair and nobody else's (unless that ends the call); one whose
+  // encryption failed stays, marked, until their pair's verdict.
   if (event.type === 'signal.peerLeft' && inCall(before) && inCall(snapshot)) {
-    same(stopped, before.context.people.filter((person) => person.peerId === event.peerId).map((person) => person.key), `${at}: who left`);
+    const leaver = before.context.people.find((person) => person.peerId === event.peerId);
+    const held = leaver !== undefined && leaver.encryptionFailed && live([leaver]).length === 1;
+    same(stopped, leaver === undefined || held ? [] : [leaver.key], `${at}: who left`);
+    if (held) same(context.people.find((person) => person.key === leaver.key)?.leaving, true, `${at}: held until the verdict`);
   }
-  // A pair's status is that pair's alone.
+  // A pair's status is that pair's alone; the verdict on someone who left removes them.
   if (event.type === 'pair.status' && inCall(snapshot)) {
+    const leaver = before.context.people.find((person) => person.key === event.key && person.leaving);
+    if (leaver && live([{ ...leaver, status: event.status }]).length === 0) same(stopped, [event.key], `${at}: the leaver goes with the verdict`);
+    else same(stopped, [], `${at}: no pair stopped by a status`);
     for (const person of context.people) {
       const earlier = before.context.people.find((someone) => someone.key === person.key);
       if (person.key !== event.key) same(person, earlier, `${at}: ${person.key} untouched by another pair's status`);
-      else same([person.status, person.relayRefused], [event.status, event.relayRefused], `${at}: the pair's status`);
+      else
+        same(
+          [person.status, person.relayRefused, person.encryptionFailed],
+          [event.status, event.relayRefused, event.encryptionFailed],
+          `${at}: the pair's status`,
+        );
     }
   }
   // People the server forgot who are not back in time are forgotten.

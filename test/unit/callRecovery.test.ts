@@ -449,6 +449,8 @@ describe('back with a new seat while the other person kept theirs', () => {
           polite: true,
           status: 'negotiating',
           relayRefused: false,
+          encryptionFailed: false,
+          leaving: false,
           problem: null,
           media: { audio: true, video: true, screen: false },
           verificationCode: null,

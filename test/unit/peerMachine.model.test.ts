@@ -49,6 +49,7 @@ const model = createModel<PeerSnapshot, PeerMachineEvent, PeerMachineInput>({
       context.iceTransportPolicy,
       `rebuilds ${context.rebuilds}`,
       context.relayRefused ? 'relay refused' : '',
+      context.encryptionFailed ? 'encryption failed' : '',
       context.connectedOnce ? '' : 'never connected',
       context.mediaReady ? '' : 'no media',
     ].join(' ');
@@ -90,6 +91,7 @@ function checkState(peer: RecordedPeer, input: PeerMachineInput, at: string) {
       key: input.key,
       status,
       relayRefused: context.relayRefused,
+      encryptionFailed: context.encryptionFailed,
       problem: status === 'failed' || status === 'unreachable' ? context.problem : null,
     },
     `${at}: the latest status told to the parent`,
@@ -173,11 +175,12 @@ function checkStep(peer: RecordedPeer, input: PeerMachineInput, before: PeerSnap
   same(context.rebuilds, rebuilds, `${at}: rebuilds`);
   if (rebuilt) same(lastView(fresh), { kind: 'view', action: 'hideRemoteVideo' }, `${at}: the old connection's video hidden`);
 
-  // A status is told on every change of state, and only then (or when the relay refuses while a direct path may work).
+  // A status is told on every change of state, and only then (or when the relay refuses while a
+  // direct path may work, or the encryption fails before its verdict).
   const changed = stateToString(before.value) !== stateToString(snapshot.value) || rebuilt;
   const statuses = parent.filter((told) => told.type === 'pair.status');
   if (changed) holds(statuses.length > 0, `${at}: status told on a change`);
-  else same(statuses.length, event.type === 'peer.relayFailed' ? 1 : 0, `${at}: statuses told without a change`);
+  else same(statuses.length, event.type === 'peer.relayFailed' || event.type === 'peer.encryptionFailed' ? 1 : 0, `${at}: statuses told without a change`);
 
   fresh.forEach((entry, offset) => {
     if (entry.kind === 'start') {

@@ -7,7 +7,7 @@ import type { Person } from '../../src/client/machine/roster.js';
 import { createQualityMonitor, HISTORY_LENGTH, INTERVAL_MS, type PersonQuality, type StatsSource } from '../../src/client/quality/qualityMonitor.js';
 
 const person = (key: string, name: string, status: Person['status'] = 'connected'): Person => ({
-  key, peerId: `id-${key}`, name, polite: false, status, relayRefused: false, problem: null,
+  key, peerId: `id-${key}`, name, polite: false, status, relayRefused: false, encryptionFailed: false, leaving: false, problem: null,
   media: { audio: true, video: true, screen: false }, verificationCode: null,
 });
 

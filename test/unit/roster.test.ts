@@ -26,11 +26,14 @@ const person = (key: number, peer: PeerInfo, polite: boolean, more: Partial<Pers
   polite,
   status: 'negotiating',
   relayRefused: false,
+  encryptionFailed: false,
+  leaving: false,
   problem: null,
   media: { audio: true, video: true, screen: false },
   verificationCode: null,
   ...more,
 });
+const report = (status: Person['status'], relayRefused: boolean, problem: string | null) => ({ status, relayRefused, encryptionFailed: false, problem });
 const keys = (roster: Roster) => roster.people.map((someone) => someone.key);
 /** A roster after a first welcome that listed `peers` (we came last: polite with each). */
 const joinedLast = (peers: PeerInfo[]) => afterWelcome(EMPTY_ROSTER, null, SELF, peers);
@@ -62,7 +65,7 @@ describe.each([1, 2, 3])('with %i other people', (count) => {
   });
 
   it('a resumed seat changes nothing: everyone is still there, the same, and told they are reachable again', () => {
-    const roster = withStatus(joinedFirst(peers), 'person-1', 'connected', false, null);
+    const roster = withStatus(joinedFirst(peers), 'person-1', report('connected', false, null));
     const change = afterWelcome(roster, SELF, SELF, peers);
     expect(change.people).toEqual(roster.people);
     expect(change).toMatchObject({ spawned: [], removed: [], back: keys(roster), nextKey: roster.nextKey });
@@ -81,7 +84,7 @@ describe.each([1, 2, 3])('with %i other people', (count) => {
   });
 
   it('seat lost: back with a new seat while the others kept theirs, we start over with everyone as the newcomer', () => {
-    const roster = withStatus(joinedFirst(peers), 'person-1', 'connected', false, null);
+    const roster = withStatus(joinedFirst(peers), 'person-1', report('connected', false, null));
     const change = afterWelcome(roster, SELF, 'me-2', peers);
     expect(change.removed).toEqual(keys(roster));
     expect(change.people).toEqual(peers.map((peer, i) => person(count + i + 1, peer, true)));
@@ -98,7 +101,7 @@ describe.each([1, 2, 3])('with %i other people', (count) => {
   });
 
   it('server restart: everyone back under new ids is found by name, on the same peer machines, keeping role and status', () => {
-    const roster = withStatus(joinedFirst(peers), 'person-1', 'connected', false, null);
+    const roster = withStatus(joinedFirst(peers), 'person-1', report('connected', false, null));
     const change = afterWelcome(roster, SELF, 'me-2', again);
     expect(change.people).toEqual(roster.people.map((someone, i) => ({ ...someone, peerId: again[i]!.peer_id })));
     expect(change).toMatchObject({ spawned: [], removed: [], back: keys(roster), nextKey: roster.nextKey });
@@ -195,11 +198,11 @@ describe('name matching after a server restart', () => {
 describe('statuses', () => {
   it('withStatus changes only that person; live leaves out those who gave up', () => {
     const roster = joinedFirst(peersOf(3));
-    const failed = withStatus(roster, 'person-2', 'failed', false, 'No way.');
-    const unreachable = withStatus(failed, 'person-3', 'unreachable', true, 'Refused.');
+    const failed = withStatus(roster, 'person-2', report('failed', false, 'No way.'));
+    const unreachable = withStatus(failed, 'person-3', report('unreachable', true, 'Refused.'));
     expect(unreachable.people.map((someone) => someone.status)).toEqual(['negotiating', 'failed', 'unreachable']);
     expect(unreachable.people[2]).toMatchObject({ relayRefused: true, problem: 'Refused.' });
     expect(live(unreachable.people).map((someone) => someone.key)).toEqual(['person-1']);
-    expect(withStatus(roster, 'person-9', 'failed', false, null).people).toEqual(roster.people);
+    expect(withStatus(roster, 'person-9', report('failed', false, null)).people).toEqual(roster.people);
   });
 });

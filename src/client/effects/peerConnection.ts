@@ -184,9 +184,13 @@ export function createPeerConnectionActor(stage: MediaStage) {
         case 'disconnected':
           return emit({ type: 'peer.disconnected' });
         case 'failed':
-          // The code shows first: it is what tells the two people their descriptions differ.
-          if (encryptionFailed()) void deriving.then(() => emit({ type: 'peer.untrusted' }));
-          else emit({ type: 'peer.failed' });
+          // Said at once, so that this pair is not dropped if the other person leaves now (their
+          // side failed too); the verdict waits for the code, which tells the two people their
+          // descriptions differ.
+          if (encryptionFailed()) {
+            emit({ type: 'peer.encryptionFailed' });
+            void deriving.then(() => emit({ type: 'peer.untrusted' }));
+          } else emit({ type: 'peer.failed' });
           return;
         default:
           return;

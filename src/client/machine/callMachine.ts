@@ -17,7 +17,20 @@ import type { CallEvent, OutgoingMedia, PairCommand, SignalingCommand, Signaling
 import { INITIAL_MEDIA, localMediaMachine } from './localMediaMachine.js';
 import { explainUnreachable } from './explainUnreachable.js';
 import { peerMachine, type PeerMachineInput } from './peerMachine.js';
-import { afterJoined, afterLeft, afterWelcome, live, withoutAway, withPerson, withStatus, type Person, type RosterChange } from './roster.js';
+import {
+  afterJoined,
+  afterLeft,
+  afterVerdict,
+  afterWelcome,
+  gaveUp,
+  live,
+  withoutAway,
+  withPerson,
+  withStatus,
+  type Person,
+  type RosterChange,
+  type StatusReport,
+} from './roster.js';
 
 export interface CallInput {
   room: string;
@@ -79,6 +92,13 @@ const onlyLiveOne = (context: CallContext, key: string) => live(context.people).
 /** The last connection still trying gave up in this way: the call is over. */
 const lastGaveUp = (context: CallContext, event: CallEvent, as: 'failed' | 'unreachable') =>
   event.type === 'pair.status' && event.status === as && personWithKey(context, event.key) !== undefined && onlyLiveOne(context, event.key);
+
+const statusReport = ({ status, relayRefused, encryptionFailed, problem }: Extract<CallEvent, { type: 'pair.status' }>): StatusReport => ({
+  status,
+  relayRefused,
+  encryptionFailed,
+  problem,
+});
 
 /** What a change of the roster asks of the peer machines. */
 type RosterStep =
@@ -163,12 +183,23 @@ export const callMachine = setup({
         else enqueue.sendTo(step.key, { type: 'remote.back' });
       }
     }),
+    // They left while their pair's verdict was pending: they go once it comes (dropLeaver).
+    holdLeaver: assign(({ context, event }) => {
+      const person = event.type === 'signal.peerLeft' ? personWithPeerId(context, event.peerId) : undefined;
+      return person ? withPerson(context, person.key, { leaving: true }) : {};
+    }),
+    dropLeaver: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'pair.status') return;
+      const change = afterVerdict(withStatus(context, event.key, statusReport(event)), event.key);
+      enqueue.assign({ people: change.people, nextKey: change.nextKey, peerLeft: true });
+      for (const key of change.removed) enqueue.stopChild(key);
+    }),
     stopEveryone: enqueueActions(({ context, enqueue }) => {
       for (const person of context.people) enqueue.stopChild(person.key);
       enqueue.assign({ people: [] });
     }),
     noteStatus: assign(({ context, event }) =>
-      event.type === 'pair.status' ? withStatus(context, event.key, event.status, event.relayRefused, event.problem) : {},
+      event.type === 'pair.status' ? withStatus(context, event.key, statusReport(event)) : {},
     ),
     forwardToPerson: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'signal.description' && event.type !== 'signal.candidate') return;
@@ -262,6 +293,15 @@ export const callMachine = setup({
      * The only person still connecting left after the relay had refused us: their side found
      * the call cannot get through, and gave up first.
      */
+    /** Someone left while the encryption with them had failed and its verdict (with the code) was pending. */
+    verdictPending: ({ context, event }) => {
+      if (event.type !== 'signal.peerLeft') return false;
+      const person = personWithPeerId(context, event.peerId);
+      return person !== undefined && person.encryptionFailed && !gaveUp(person.status);
+    },
+    /** The verdict on the pair of someone who left before it came. */
+    leaverGaveUp: ({ context, event }) =>
+      event.type === 'pair.status' && gaveUp(event.status) && personWithKey(context, event.key)?.leaving === true,
     lastGaveUpFirst: ({ context, event }) => {
       if (event.type !== 'signal.peerLeft') return false;
       const person = personWithPeerId(context, event.peerId);
@@ -384,6 +424,8 @@ export const callMachine = setup({
                           problem: ({ context }) => explainUnreachable({ ...context, relayRefused: true }),
                         }),
                       },
+                      // Their side failed too and left at once; ours still derives the code to show.
+                      { guard: 'verdictPending', actions: 'holdLeaver' },
                       { actions: 'updateRoster' },
                     ],
                     'signal.description': { actions: 'forwardToPerson' },
@@ -396,6 +438,7 @@ export const callMachine = setup({
                     'pair.status': [
                       { guard: 'lastGaveUpUnreachable', target: '#call.unreachable', actions: 'takeProblem' },
                       { guard: 'lastGaveUpFailed', target: '#call.failed', actions: 'takeProblem' },
+                      { guard: 'leaverGaveUp', actions: 'dropLeaver' },
                       { actions: 'noteStatus' },
                     ],
                     'media.ready': { actions: 'sendMediaToEveryone' },

@@ -107,6 +107,11 @@ export type PeerEvent =
    * someone in the middle replaced the descriptions.
    */
   | { type: 'peer.untrusted' }
+  /**
+   * The same failure, said at once: `peer.untrusted` waits for the code. The other person may
+   * leave meanwhile (their side failed too), and this pair's verdict must not be lost with them.
+   */
+  | { type: 'peer.encryptionFailed' }
   /** The relay (TURN) server turned this connection away, e.g. it refused the credentials. */
   | { type: 'peer.relayFailed'; detail: string }
   /** A description from the other side could not be applied: they started a new session. */
@@ -130,6 +135,8 @@ export type PairEvent =
       status: PairStatus;
       /** The relay refused this connection (so a direct path is its only way). */
       relayRefused: boolean;
+      /** The encryption failed on the path; the verdict follows once the code is derived. */
+      encryptionFailed: boolean;
       /** Why it gave up, in words for the person, when `status` is failed or unreachable. */
       problem: string | null;
     }

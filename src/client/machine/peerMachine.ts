@@ -31,6 +31,8 @@ export interface PeerContext extends PeerMachineInput {
   verificationCode: string | null;
   /** The relay turned this connection away: without a direct path, it cannot get through. */
   relayRefused: boolean;
+  /** The encryption failed on this connection (peer.encryptionFailed); its verdict is pending. */
+  encryptionFailed: boolean;
   /** Whether this connection has been connected at all (a failure then is no verdict on the networks). */
   connectedOnce: boolean;
   /** A description from the other side that the next peer connection must start from. */
@@ -50,6 +52,15 @@ export const PEER_TIMING = {
 
 const CONNECTION = '#peer.connection';
 
+/** Why the call could not be secured, with the code to compare when there is one. */
+export function explainUntrusted(code: string | null): string {
+  const compare =
+    code === null
+      ? 'Compare the codes on another channel'
+      : `Your code was ${code}: ask the other person for theirs on another channel (a phone call, a message); if it differs, someone was in the middle. Compare them`;
+  return `The call could not be secured: the other side answered with a certificate that is not the one its description named, so someone between you (the network, or the call server) may be interfering. ${compare}, or try from another network, then press Try again.`;
+}
+
 /** Tells the call machine how this connection is doing. */
 const report = (status: PairStatus) =>
   sendParent<PeerContext, PeerMachineEvent, undefined, PairEvent, PeerMachineEvent>(({ context }) => ({
@@ -57,6 +68,7 @@ const report = (status: PairStatus) =>
     key: context.key,
     status,
     relayRefused: context.relayRefused,
+    encryptionFailed: context.encryptionFailed,
     problem: status === 'failed' || status === 'unreachable' ? context.problem : null,
   }));
 
@@ -100,6 +112,7 @@ export const peerMachine = setup({
   context: ({ input }) => ({
     ...input,
     relayRefused: false,
+    encryptionFailed: false,
     connectedOnce: false,
     pendingDescription: null,
     rebuilds: 0,
@@ -184,10 +197,7 @@ export const peerMachine = setup({
         // Trying again would meet the same certificate: this is no fault of the networks.
         'peer.untrusted': {
           target: '#peer.failed',
-          actions: assign({
-            problem:
-              'The call could not be secured: the other side answered with a certificate that is not the one its description named, so someone between you (the network, or the call server) may be interfering. Compare the codes on another channel, or try from another network, then press Try again.',
-          }),
+          actions: assign({ problem: ({ context }) => explainUntrusted(context.verificationCode) }),
         },
         // The other side started over (a reload, a rebuilt connection): so do we, from what it sent.
         'peer.rejected': [
@@ -211,12 +221,14 @@ export const peerMachine = setup({
         negotiating: {
           // Not on the connection's entry: that runs before the invoke reads its input, so the
           // new peer connection would never get the description it must start from.
-          entry: [assign({ pendingDescription: null }), report('negotiating')],
+          entry: [assign({ pendingDescription: null, encryptionFailed: false }), report('negotiating')],
           on: {
             'peer.connected': 'connected',
             // Without the relay and without a direct path, restarting cannot help; nor when
             // every candidate pair failed on a connection that never got through.
             'peer.failed': [{ guard: 'noWayThrough', target: '#peer.unreachable', actions: 'explainUnreachable' }, { target: 'restarting' }],
+            // Said before the verdict, so the call machine holds on to this person if they leave now.
+            'peer.encryptionFailed': { actions: [assign({ encryptionFailed: true }), report('negotiating')] },
             'peer.relayFailed': [
               { guard: 'relayOnly', target: '#peer.unreachable', actions: ['noteRelayRefused', 'explainUnreachable'] },
               // A direct path may still work: only when none does is the pair stuck.
@@ -228,10 +240,12 @@ export const peerMachine = setup({
           },
         },
         connected: {
-          entry: [assign({ rebuilds: 0, connectedOnce: true }), report('connected')],
+          entry: [assign({ rebuilds: 0, connectedOnce: true, encryptionFailed: false }), report('connected')],
           on: {
             'peer.disconnected': 'interrupted',
             'peer.failed': 'restarting',
+            // Chromium may say connected a moment before the other side's alert fails it.
+            'peer.encryptionFailed': { actions: [assign({ encryptionFailed: true }), report('connected')] },
           },
         },
         // ICE lost the path but has not given up; it often comes back by itself.

@@ -25,6 +25,13 @@ export interface Person {
   polite: boolean;
   status: PairStatus;
   relayRefused: boolean;
+  /** The encryption with them failed; their pair's verdict (failed, with the code) is pending. */
+  encryptionFailed: boolean;
+  /**
+   * They left the room before that verdict came: they stay until it does, so that the page says
+   * the call could not be secured, with its code, rather than only that they left.
+   */
+  leaving: boolean;
   /** Why the connection with them gave up, when it did. */
   problem: string | null;
   /** What they send, as they told us over the data channel. */
@@ -60,6 +67,8 @@ function newPerson(roster: Roster, peer: PeerInfo, polite: boolean): { person: P
     polite,
     status: 'negotiating',
     relayRefused: false,
+    encryptionFailed: false,
+    leaving: false,
     problem: null,
     media: MEDIA_AT_START,
     verificationCode: null,
@@ -125,7 +134,16 @@ export function afterJoined(roster: Roster, peer: PeerInfo): RosterChange {
 }
 
 export function afterLeft(roster: Roster, peerId: string): RosterChange {
-  const gone = roster.people.filter((person) => person.peerId === peerId);
+  return without(roster, (person) => person.peerId === peerId);
+}
+
+/** A person who left while their pair's verdict was pending, now that it came. */
+export function afterVerdict(roster: Roster, key: string): RosterChange {
+  return without(roster, (person) => person.key === key && person.leaving);
+}
+
+function without(roster: Roster, isGone: (person: Person) => boolean): RosterChange {
+  const gone = roster.people.filter(isGone);
   return {
     people: roster.people.filter((person) => !gone.includes(person)),
     nextKey: roster.nextKey,
@@ -152,11 +170,15 @@ export function withPerson(roster: Roster, key: string, change: Partial<Omit<Per
   return { ...roster, people: roster.people.map((person) => (person.key === key ? { ...person, ...change } : person)) };
 }
 
-export function withStatus(roster: Roster, key: string, status: PairStatus, relayRefused: boolean, problem: string | null): Roster {
-  return withPerson(roster, key, { status, relayRefused, problem });
+/** What a pair's status report changes in its person's entry. */
+export type StatusReport = Pick<Person, 'status' | 'relayRefused' | 'encryptionFailed' | 'problem'>;
+
+export function withStatus(roster: Roster, key: string, report: StatusReport): Roster {
+  return withPerson(roster, key, report);
 }
 
 const GAVE_UP: readonly PairStatus[] = ['failed', 'unreachable'];
 
 /** People whose connection has not given up. */
-export const live = (people: readonly Person[]): Person[] => people.filter((person) => !GAVE_UP.includes(person.status));
+export const gaveUp = (status: PairStatus): boolean => GAVE_UP.includes(status);
+export const live = (people: readonly Person[]): Person[] => people.filter((person) => !gaveUp(person.status));

@@ -111,13 +111,22 @@ export function samplePairEvents(context: CallContext): SampleEvent[] {
           key,
           status,
           relayRefused: false,
+          encryptionFailed: false,
           problem: status === 'failed' || status === 'unreachable' ? `The connection ${status} (simulated).` : null,
         },
       }),
     ),
     {
       label: 'pair.status (negotiating, relay refused)',
-      event: { type: 'pair.status', key, status: 'negotiating', relayRefused: true, problem: null },
+      event: { type: 'pair.status', key, status: 'negotiating', relayRefused: true, encryptionFailed: false, problem: null },
+    },
+    {
+      label: 'pair.status (negotiating, encryption failed)',
+      event: { type: 'pair.status', key, status: 'negotiating', relayRefused: false, encryptionFailed: true, problem: null },
+    },
+    {
+      label: 'pair.status (connected, encryption failed)',
+      event: { type: 'pair.status', key, status: 'connected', relayRefused: false, encryptionFailed: true, problem: null },
     },
     { label: 'pair.description', event: { type: 'pair.description', key, description: OFFER } },
     { label: 'pair.candidate', event: { type: 'pair.candidate', key, candidate: CANDIDATE } },
@@ -137,6 +146,7 @@ export function samplePeerEvents(): SampleEvent<PeerMachineEvent>[] {
     { label: 'peer.connected', event: { type: 'peer.connected' } },
     { label: 'peer.disconnected', event: { type: 'peer.disconnected' } },
     { label: 'peer.failed', event: { type: 'peer.failed' } },
+    { label: 'peer.encryptionFailed', event: { type: 'peer.encryptionFailed' } },
     { label: 'peer.untrusted', event: { type: 'peer.untrusted' } },
     {
       label: 'peer.relayFailed',

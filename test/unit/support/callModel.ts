@@ -50,7 +50,7 @@ function lastPersonEvents(context: CallContext): SampleEvent[] {
   if (!last || context.people.length < 2) return [];
   return (['connected', 'failed'] as const).map((status) => ({
     label: `pair.status (${status}, from the last person)`,
-    event: { type: 'pair.status', key: last.key, status, relayRefused: false, problem: status === 'failed' ? 'Their pair failed (simulated).' : null },
+    event: { type: 'pair.status', key: last.key, status, relayRefused: false, encryptionFailed: false, problem: status === 'failed' ? 'Their pair failed (simulated).' : null },
   }));
 }
 
@@ -74,6 +74,11 @@ function couldHappen(snapshot: CallSnapshot, event: ModelEvent): boolean {
     return context.people.some((person) => person.key === key && live([person]).length === 1);
   }
   if (event.type === 'signal.peerJoined' && context.people.length >= MAX_PEOPLE) return false;
+  // The server says nothing more of someone who left (the call machine may still hold them).
+  if (event.type === 'signal.peerLeft' || event.type === 'signal.description' || event.type === 'signal.candidate') {
+    const from = event.type === 'signal.peerLeft' ? event.peerId : event.from;
+    if (context.people.some((person) => person.peerId === from && person.leaving)) return false;
+  }
   if (!event.type.startsWith('signal.') || event.type === 'signal.disconnected' || event.type === 'signal.lost') return true;
   const linking = (['connecting', 'reconnecting'] as const).some((server) => snapshot.matches({ active: { room: { server } } }));
   return event.type === 'signal.welcome' || event.type === 'signal.roomFull' ? linking : online(snapshot);
@@ -82,7 +87,10 @@ function couldHappen(snapshot: CallSnapshot, event: ModelEvent): boolean {
 /** How a pair's status matters to the call machine: its guards tell only these apart. */
 function statusClass(person: CallContext['people'][number]): string {
   if (person.status === 'failed' || person.status === 'unreachable') return 'gave up';
-  if (person.status === 'connected') return 'connected';
+  // A pair whose encryption failed holds its person until the verdict, should they leave.
+  const encryption = person.encryptionFailed ? `, encryption failed${person.leaving ? ', left' : ''}` : '';
+  if (person.status === 'connected') return `connected${encryption}`;
+  if (encryption) return `trying${encryption}`;
   // Only a pair still negotiating after the relay refused it makes its person's leaving final.
   return person.relayRefused && person.status === 'negotiating' ? 'trying, relay refused' : 'trying';
 }
