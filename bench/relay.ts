@@ -10,10 +10,15 @@
  * every round measures every server, one after the other, so that the machine's load, which
  * comes and goes, weighs on all of them alike; each figure is the median of its rounds, and the
  * comparisons are medians of the rounds' own ratios. Then idle joined sockets (5,000 and 10,000)
- * on fresh processes, for the memory each one costs. Servers run as their own processes; their
- * CPU time and resident memory come from /proc.
+ * on fresh processes, for the memory each one costs: BENCH_MEMORY_RUNS processes of each server,
+ * taking turns like the rounds, and the median of them. Each process first joins and closes
+ * BENCH_WARM sockets, so that what the first joins cost once (compiling the join path, the first
+ * pages of each heap space) is not counted per socket; the figure from before that warm-up is
+ * shown too ("from a cold start"). Servers run as their own processes; their CPU time and
+ * resident memory come from /proc.
  *
- *   npm run bench:relay   (BENCH_ROOMS=20 BENCH_SECONDS=4 BENCH_RATE=2000 BENCH_ROUNDS=5 BENCH_IDLE=5000,10000)
+ *   npm run bench:relay   (BENCH_ROOMS=20 BENCH_SECONDS=4 BENCH_RATE=2000 BENCH_ROUNDS=5
+ *                          BENCH_IDLE=5000,10000 BENCH_MEMORY_RUNS=3 BENCH_WARM=200)
  *
  * BENCH_COMPARE_SERVER=<dir> adds another build's server (<dir>/server/main.js, e.g. a copy of
  * an older dist/) as one more node in the same run, for before/after figures.
@@ -24,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/freePort.js';
 import { startRedis, type RedisServer } from '../test/server/support/redisServer.js';
 import { stopChild } from '../test/server/support/stopChild.js';
+import { removeOwn } from '../test/support/testResources.js';
 import { cpuMicros, rssBytes } from './processStats.js';
 import { closeAll, closedLoop, openIdle, openPairs, openSocket, paced, peerCallProtocol, peerJsProtocol, percentile, type LoadResult, type Pair, type Protocol } from './relayLoad.js';
 
@@ -32,6 +38,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const IDLE = (process.env.BENCH_IDLE ?? '5000,10000').split(',').map(Number);
+const MEMORY_RUNS = Number(process.env.BENCH_MEMORY_RUNS ?? 3);
+const WARM = Number(process.env.BENCH_WARM ?? 200);
 
 const mainJs = fileURLToPath(new URL('../dist/server/main.js', import.meta.url));
 const floorTs = fileURLToPath(new URL('./floorRelayProcess.ts', import.meta.url));
@@ -151,7 +159,15 @@ interface Phase {
 interface Figures {
   closed: Phase[];
   paced: Phase[];
+  /** Bytes per idle socket at each IDLE count, after the warm-up (median of the processes). */
   idleBytes: number[];
+  /** The same, counted from before the warm-up. */
+  coldBytes: number[];
+}
+
+interface IdleMemory {
+  idleBytes: number[];
+  coldBytes: number[];
 }
 
 async function measure(run: Running, helper: number | undefined, load: () => Promise<LoadResult>): Promise<Phase> {
@@ -198,23 +214,43 @@ async function relayRounds(): Promise<Array<Pick<Figures, 'closed' | 'paced'>>> 
 }
 
 /** Memory on a fresh process, so the relay runs leave nothing in the figure. */
-async function idleMemory(target: Target): Promise<number[]> {
+async function idleMemory(target: Target): Promise<IdleMemory> {
   const run = await target.start();
   try {
     await settle(1_000);
+    const cold = await rssOf(run.pids);
+    if (WARM > 0) {
+      await closeAll(await openIdle(target.protocol, run.urls, WARM, 'warm'));
+      await settle(1_000);
+    }
     const base = await rssOf(run.pids);
     const idle: Awaited<ReturnType<typeof openIdle>> = [];
-    const idleBytes: number[] = [];
+    const memory: IdleMemory = { idleBytes: [], coldBytes: [] };
     for (const count of IDLE) {
       idle.push(...(await openIdle(target.protocol, run.urls, count - idle.length, `idle-${idle.length}`)));
       await settle(1_500);
-      idleBytes.push(((await rssOf(run.pids)) - base) / count);
+      const rss = await rssOf(run.pids);
+      memory.idleBytes.push((rss - base) / count);
+      memory.coldBytes.push((rss - cold) / count);
     }
     await closeAll(idle);
-    return idleBytes;
+    return memory;
   } finally {
     await run.stop();
   }
+}
+
+/** MEMORY_RUNS fresh processes of every target, taking turns; the median of each figure. */
+async function idleMemoryRuns(): Promise<IdleMemory[]> {
+  const runs = targets.map(() => [] as IdleMemory[]);
+  for (let n = 1; n <= MEMORY_RUNS; n += 1) {
+    for (const [t, target] of targets.entries()) {
+      console.log(`… idle sockets, process ${n} of ${MEMORY_RUNS}: ${target.name}`);
+      runs[t]!.push(await idleMemory(target));
+    }
+  }
+  const each = (memories: IdleMemory[], pick: (memory: IdleMemory) => number[]) => IDLE.map((_, i) => median(memories.map((memory) => pick(memory)[i] ?? NaN)));
+  return runs.map((memories) => ({ idleBytes: each(memories, (m) => m.idleBytes), coldBytes: each(memories, (m) => m.coldBytes) }));
 }
 
 const median = (values: readonly number[]): number => {
@@ -246,11 +282,8 @@ async function main() {
     `relay benchmark: ${ROOMS} rooms of 2, ${ROUNDS} rounds of ${SECONDS} s closed loop and ${SECONDS} s paced at ${RATE} msg/s (medians), idle sockets ${IDLE.join(' and ')}`,
   );
   const relay = await relayRounds();
-  const results: Array<[string, Figures]> = [];
-  for (const [n, target] of targets.entries()) {
-    console.log(`… idle sockets: ${target.name}`);
-    results.push([target.name, { ...relay[n]!, idleBytes: await idleMemory(target) }]);
-  }
+  const memory = await idleMemoryRuns();
+  const results: Array<[string, Figures]> = targets.map((target, n) => [target.name, { ...relay[n]!, ...memory[n]! }]);
   const floor = results[0]![1];
   const rows = [
     ['closed loop: msg/s', (f: Figures) => ratio(med(f.closed, (p) => p.rate), med(floor.closed, (p) => p.rate))],
@@ -261,6 +294,7 @@ async function main() {
     [`paced ${RATE}/s: latency p50 / p99 ms`, (f: Figures) => `${fixed(med(f.paced, (p) => p.p50), 2)} / ${fixed(med(f.paced, (p) => p.p99), 2)}`],
     ['Redis CPU µs/msg (closed loop)', (f: Figures) => (med(f.closed, (p) => p.helperPerMessage) > 0 ? fixed(med(f.closed, (p) => p.helperPerMessage)) : '-')],
     ...IDLE.map((count, n) => [`memory per idle joined socket, ${count} (KB)`, (f: Figures) => ratio((f.idleBytes[n] ?? NaN) / 1024, (floor.idleBytes[n] ?? NaN) / 1024)] as const),
+    ...IDLE.map((count, n) => [`… from a cold start, ${count} (KB)`, (f: Figures) => ratio((f.coldBytes[n] ?? NaN) / 1024, (floor.coldBytes[n] ?? NaN) / 1024)] as const),
     // The slope between the two counts: what one more socket costs, without the fixed growth
     // (V8's young generation, code) that the first thousand sockets bring.
     ...(IDLE.length >= 2 ? [[`memory per added socket, ${IDLE[0]} → ${IDLE.at(-1)} (KB)`, (f: Figures) => ratio(marginal(f) / 1024, marginal(floor) / 1024)] as const] : []),
@@ -281,14 +315,17 @@ async function main() {
   const latencyClosed = paired(two.closed, one.closed, (p) => p.p50, minus);
   console.log('');
   console.log(`one node against PeerJS, CPU per message: ${fixed(cpuClosed.median, 2)}x closed loop (rounds: ${listed(cpuClosed.each, 2, 'x')}), ${fixed(cpuPaced.median, 2)}x paced (rounds: ${listed(cpuPaced.each, 2, 'x')})`);
-  console.log(`one node against PeerJS, memory per idle socket: ${IDLE.map((count, n) => `${fixed((one.idleBytes[n] ?? NaN) / (peerJs.idleBytes[n] ?? NaN), 2)}x at ${count}`).join(', ')}`);
+  const memoryRatios = (f: Figures, pick: (f: Figures) => number[]) => IDLE.map((count, n) => `${fixed((pick(f)[n] ?? NaN) / (pick(peerJs)[n] ?? NaN), 2)}x at ${count}`).join(', ');
+  console.log(
+    `one node against PeerJS, memory per idle socket: ${memoryRatios(one, (f) => f.idleBytes)} (from a cold start: ${memoryRatios(one, (f) => f.coldBytes)})`,
+  );
   const compared = results[4]?.[1];
   if (compared) {
     const before = (phases: (f: Figures) => Phase[]) => paired(phases(compared), phases(peerJs), (p) => p.cpuPerMessage, over);
     const [closedBefore, pacedBefore] = [before((f) => f.closed), before((f) => f.paced)];
     console.log(
       `${results[4]![0]} against PeerJS, CPU per message: ${fixed(closedBefore.median, 2)}x closed loop (rounds: ${listed(closedBefore.each, 2, 'x')}), ${fixed(pacedBefore.median, 2)}x paced (rounds: ${listed(pacedBefore.each, 2, 'x')}); ` +
-        `memory per idle socket ${IDLE.map((count, n) => `${fixed((compared.idleBytes[n] ?? NaN) / (peerJs.idleBytes[n] ?? NaN), 2)}x at ${count}`).join(', ')}`,
+        `memory per idle socket ${memoryRatios(compared, (f) => f.idleBytes)} (from a cold start: ${memoryRatios(compared, (f) => f.coldBytes)})`,
     );
   }
   console.log(
@@ -296,4 +333,9 @@ async function main() {
   );
 }
 
-await main();
+try {
+  await main();
+} finally {
+  // Redis's folder, under this process's record (test/support/testResources.ts).
+  removeOwn();
+}

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/freePort.js';
 import { startRedis, type RedisServer } from '../test/server/support/redisServer.js';
+import { removeOwn } from '../test/support/testResources.js';
 import { rssBytes } from './processStats.js';
 import { closeAll, openIdle, openSocket, peerCallProtocol, peerJsProtocol } from './relayLoad.js';
 
@@ -135,4 +136,9 @@ async function main() {
   }
 }
 
-await main();
+try {
+  await main();
+} finally {
+  // Redis's folder, under this process's record (test/support/testResources.ts).
+  removeOwn();
+}
