@@ -9,6 +9,7 @@ import { expectTalking } from './support/audioLevel.js';
 import { MICROPHONE_LABELS, MICROPHONE_TONES_HZ, expectPictureMoving, installFakeDevices, lookOrWait, mediaBrowserFixture, plugDevice } from './support/fakeDevices.js';
 import { CONNECTED, closeOpenContexts, connectedPair, expect, expectRemoteVideoMoving, expectState, openPerson, remoteTiles, startServer, test as base } from './support/fixtures.js';
 import { GROUP_WAIT, openMember, type Member } from './support/groupCall.js';
+import { RATING, ratingOnTileAndCard } from './support/qualityRating.js';
 import { openScreenToShare } from './support/screenShare.js';
 
 // A browser whose pages can share a screen (a tab) with no prompt, launched only for the tests that use it.
@@ -234,8 +235,10 @@ test.describe('in a group of four', () => {
         const reading = async () => `${await field('rtt').getAttribute('data-value')} ms, ${await field('bitrate-in').textContent()} in`;
         const first = await reading();
         await expect.poll(reading, { timeout: GROUP_WAIT, message: `${person.name}'s figures on Di's panel` }).not.toBe(first);
-        await expect(tileOf(di, person)).toHaveAttribute('data-quality', /^(excellent|good|poor|lost)$/);
-        await expect(card).toHaveAttribute('data-quality', (await tileOf(di, person).getAttribute('data-quality'))!);
+        // The tile and the panel give the same rating.
+        await expect
+          .poll(() => ratingOnTileAndCard(tileOf(di, person), card), { timeout: GROUP_WAIT, message: `${person.name}'s rating on Di's tile and panel` })
+          .toMatch(RATING);
       }),
     );
   });
