@@ -190,7 +190,7 @@ export const callMachine = setup({
     }),
     dropLeaver: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'pair.status') return;
-      const change = afterVerdict(withStatus(context, event.key, statusReport(event)), event.key);
+      const change = afterVerdict(context, event.key);
       enqueue.assign({ people: change.people, nextKey: change.nextKey, peerLeft: true });
       for (const key of change.removed) enqueue.stopChild(key);
     }),
@@ -289,10 +289,6 @@ export const callMachine = setup({
     /** The last connection still trying gave up in this way: the call is over. */
     lastGaveUpUnreachable: ({ context, event }) => lastGaveUp(context, event, 'unreachable'),
     lastGaveUpFailed: ({ context, event }) => lastGaveUp(context, event, 'failed'),
-    /**
-     * The only person still connecting left after the relay had refused us: their side found
-     * the call cannot get through, and gave up first.
-     */
     /** Someone left while the encryption with them had failed and its verdict (with the code) was pending. */
     verdictPending: ({ context, event }) => {
       if (event.type !== 'signal.peerLeft') return false;
@@ -302,6 +298,10 @@ export const callMachine = setup({
     /** The verdict on the pair of someone who left before it came. */
     leaverGaveUp: ({ context, event }) =>
       event.type === 'pair.status' && gaveUp(event.status) && personWithKey(context, event.key)?.leaving === true,
+    /**
+     * The only person still connecting left after the relay had refused us: their side found
+     * the call cannot get through, and gave up first.
+     */
     lastGaveUpFirst: ({ context, event }) => {
       if (event.type !== 'signal.peerLeft') return false;
       const person = personWithPeerId(context, event.peerId);

@@ -72,6 +72,11 @@ const report = (status: PairStatus) =>
     problem: status === 'failed' || status === 'unreachable' ? context.problem : null,
   }));
 
+/** The encryption failed: noted, and told with the status of the state it happened in. */
+const noteEncryptionFailed = (status: PairStatus) => ({
+  actions: [assign<PeerContext, PeerMachineEvent, undefined, PeerMachineEvent, never>({ encryptionFailed: true }), report(status)],
+});
+
 export const peerMachine = setup({
   types: {
     context: {} as PeerContext,
@@ -228,7 +233,7 @@ export const peerMachine = setup({
             // every candidate pair failed on a connection that never got through.
             'peer.failed': [{ guard: 'noWayThrough', target: '#peer.unreachable', actions: 'explainUnreachable' }, { target: 'restarting' }],
             // Said before the verdict, so the call machine holds on to this person if they leave now.
-            'peer.encryptionFailed': { actions: [assign({ encryptionFailed: true }), report('negotiating')] },
+            'peer.encryptionFailed': noteEncryptionFailed('negotiating'),
             'peer.relayFailed': [
               { guard: 'relayOnly', target: '#peer.unreachable', actions: ['noteRelayRefused', 'explainUnreachable'] },
               // A direct path may still work: only when none does is the pair stuck.
@@ -245,7 +250,7 @@ export const peerMachine = setup({
             'peer.disconnected': 'interrupted',
             'peer.failed': 'restarting',
             // Chromium may say connected a moment before the other side's alert fails it.
-            'peer.encryptionFailed': { actions: [assign({ encryptionFailed: true }), report('connected')] },
+            'peer.encryptionFailed': noteEncryptionFailed('connected'),
           },
         },
         // ICE lost the path but has not given up; it often comes back by itself.

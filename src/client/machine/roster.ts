@@ -155,14 +155,7 @@ function without(roster: Roster, isGone: (person: Person) => boolean): RosterCha
 
 /** Away people who never came back (e.g. closed the page while the server was down) are gone. */
 export function withoutAway(roster: Roster): RosterChange {
-  const gone = roster.people.filter((person) => person.peerId === null);
-  return {
-    people: roster.people.filter((person) => person.peerId !== null),
-    nextKey: roster.nextKey,
-    spawned: [],
-    removed: gone.map((person) => person.key),
-    back: [],
-  };
+  return without(roster, (person) => person.peerId === null);
 }
 
 /** The roster with one person's entry changed (nothing when the key is unknown). */
