@@ -31,7 +31,7 @@ import { startRedis, type RedisServer } from '../test/server/support/redisServer
 import { stopChild } from '../test/server/support/stopChild.js';
 import { removeOwn } from '../test/support/testResources.js';
 import { cpuMicros, rssBytes } from './processStats.js';
-import { closeAll, closedLoop, openIdle, openPairs, openSocket, paced, peerCallProtocol, peerJsProtocol, percentile, type LoadResult, type Pair, type Protocol } from './relayLoad.js';
+import { closeAll, closedLoop, IDLE_SETTLE_MS, openIdle, openPairs, openSocket, paced, peerCallProtocol, peerJsProtocol, percentile, type LoadResult, type Pair, type Protocol } from './relayLoad.js';
 
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -228,7 +228,7 @@ async function idleMemory(target: Target): Promise<IdleMemory> {
     const memory: IdleMemory = { idleBytes: [], coldBytes: [] };
     for (const count of IDLE) {
       idle.push(...(await openIdle(target.protocol, run.urls, count - idle.length, `idle-${idle.length}`)));
-      await settle(1_500);
+      await settle(IDLE_SETTLE_MS);
       const rss = await rssOf(run.pids);
       memory.idleBytes.push((rss - base) / count);
       memory.coldBytes.push((rss - cold) / count);

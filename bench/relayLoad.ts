@@ -49,6 +49,23 @@ export const peerCallProtocol: Protocol = {
   },
 };
 
+/** PeerJS's client sends a HEARTBEAT every 5 s once open (its `pingInterval`). */
+const PEERJS_HEARTBEAT_MS = 5_000;
+const HEARTBEAT = JSON.stringify({ type: 'HEARTBEAT' });
+
+/**
+ * Heartbeats as PeerJS's own client sends them, so that an idle PeerJS socket in the benchmark
+ * is what a real one is: one that receives a frame every few seconds (this server's sockets
+ * receive their JOIN, and answer its pings).
+ */
+function keepAlive(ws: WebSocket) {
+  const timer = setInterval(() => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(HEARTBEAT);
+  }, PEERJS_HEARTBEAT_MS);
+  timer.unref();
+  ws.once('close', () => clearInterval(timer));
+}
+
 let peerJsIds = 0;
 /** PeerJS server's protocol: the peer id is the client's own, in the URL; OPEN says it is registered. */
 export const peerJsProtocol: Protocol = {
@@ -66,6 +83,7 @@ export const peerJsProtocol: Protocol = {
         else reject(new Error(`PeerJS answered ${type} instead of OPEN for ${id}.`));
       });
     });
+    keepAlive(ws);
     return { ws, id };
   },
   message(step, to) {
@@ -196,6 +214,13 @@ export async function paced(protocol: Protocol, pairs: readonly Pair[], perSecon
   for (const off of listeners) off();
   return { messages, elapsedMs, latenciesMs };
 }
+
+/**
+ * How long idle sockets are left before their memory is read: past one heartbeat of each side
+ * (this server pings every 10 s; PeerJS's client sends a HEARTBEAT every 5 s), so that every
+ * socket is as it stays for the rest of a call, not as it was just after its join.
+ */
+export const IDLE_SETTLE_MS = 11_000;
 
 /** `count` joined sockets that then do nothing, two to a room, alternating between the urls. */
 export async function openIdle(protocol: Protocol, urls: readonly string[], count: number, prefix: string): Promise<WebSocket[]> {

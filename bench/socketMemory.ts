@@ -16,7 +16,7 @@ import { freePort } from '../test/support/freePort.js';
 import { startRedis, type RedisServer } from '../test/server/support/redisServer.js';
 import { removeOwn } from '../test/support/testResources.js';
 import { rssBytes } from './processStats.js';
-import { closeAll, openIdle, openSocket, peerCallProtocol, peerJsProtocol } from './relayLoad.js';
+import { closeAll, IDLE_SETTLE_MS, openIdle, openSocket, peerCallProtocol, peerJsProtocol } from './relayLoad.js';
 
 const COUNT = Number(process.env.BENCH_IDLE ?? 2000);
 const PEERJS = process.env.BENCH_SERVER === 'peerjs';
@@ -102,7 +102,7 @@ async function main() {
       const firstFile = await snap();
       const first = await summarize(firstFile);
       const sockets = await openIdle(protocol, [url], COUNT, 'idle');
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
       const rssAfter = await rssBytes(child.pid!);
       const secondFile = await snap();
       const second = await summarize(secondFile);

@@ -1,29 +1,36 @@
 /**
- * Pings every socket on an interval; a socket that has not answered the previous ping by the
- * next one is terminated, and its close handler frees its seat like any other close.
+ * Pings every socket on an interval; a socket that has received nothing since the previous ping
+ * (no pong, no frame) is terminated by the next, and its close handler frees its seat like any
+ * other close.
  *
- * One timer and one shared pong listener for all sockets: nothing per socket but its place in
- * the set of those that owe a pong (a socket gone since the last sweep drops out at the next).
+ * Liveness is read from the bytes the socket has received, not from a pong listener: any byte
+ * proves the client is there, and a listener would grow every idle socket's listener table.
+ * One timer for all sockets, and nothing per socket but its entry among those pinged.
  */
-import type { WebSocket } from 'ws';
 
-export function startHeartbeat(sockets: () => Iterable<WebSocket>, intervalMs: number): () => void {
-  let owing = new Set<WebSocket>();
-  function answered(this: WebSocket) {
-    owing.delete(this);
-  }
+/** What the heartbeat needs of one socket. */
+export interface Pingable {
+  ping(): void;
+  terminate(): void;
+  /** Bytes received from the client so far, of any kind. */
+  bytesReceived(): number;
+}
+
+export function startHeartbeat(sockets: () => Iterable<Pingable>, intervalMs: number): () => void {
+  /** Each socket pinged at the last sweep, with its bytes received by then. */
+  let pinged = new Map<Pingable, number>();
   const timer = setInterval(() => {
-    const pinged = new Set<WebSocket>();
+    const next = new Map<Pingable, number>();
     for (const socket of sockets()) {
-      if (owing.has(socket)) {
+      const received = socket.bytesReceived();
+      if (pinged.get(socket) === received) {
         socket.terminate();
         continue;
       }
-      if (socket.listenerCount('pong', answered) === 0) socket.on('pong', answered);
-      pinged.add(socket);
+      next.set(socket, received);
       socket.ping();
     }
-    owing = pinged;
+    pinged = next;
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

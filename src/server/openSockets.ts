@@ -28,6 +28,11 @@ export class OpenSockets<T = unknown> implements Iterable<WebSocket> {
     return value;
   }
 
+  /** What is bound to each open socket. */
+  values(): IterableIterator<T> {
+    return this.bound.values();
+  }
+
   [Symbol.iterator](): Iterator<WebSocket> {
     return this.bound.keys();
   }

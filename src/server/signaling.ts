@@ -11,7 +11,7 @@ import { CLOSE_INTERNAL_ERROR, CLOSE_POLICY_VIOLATION, CLOSE_REPLACED, SIGNALING
 import type { IceServerConfig, IceTransportPolicy, ServerMessage } from '../shared/messages.js';
 import { createConnectionCounter } from './connectionCounter.js';
 import { createFrameLimiter, type FrameLimiter, type FrameLimits } from './frameLimiter.js';
-import { startHeartbeat } from './heartbeat.js';
+import { startHeartbeat, type Pingable } from './heartbeat.js';
 import { createKeyedBuckets, type KeyedBuckets } from './keyedBuckets.js';
 import { isOriginAllowed } from './origin.js';
 import type { SignalingMetrics } from './metrics.js';
@@ -66,7 +66,7 @@ export function closeOnSocketError(error: Error, socket: WebSocket, log: Fastify
  * listeners shared by every socket: an idle socket costs this object, its session and its
  * limiter, and no closure.
  */
-class Connection implements SessionLink {
+class Connection implements SessionLink, Pingable {
   readonly session: SignalingSession;
   readonly limiter: FrameLimiter;
   /** Closing for abuse: the frames after that must not act. */
@@ -74,6 +74,8 @@ class Connection implements SessionLink {
 
   constructor(
     readonly socket: WebSocket,
+    /** The TCP socket under it, whose bytes received tell the heartbeat the client is there. */
+    private readonly tcp: Socket,
     readonly ip: string,
     private readonly reqId: string,
     private readonly shared: Shared,
@@ -92,6 +94,18 @@ class Connection implements SessionLink {
     if (this.socket.readyState !== this.socket.OPEN) return false;
     this.socket.send(json);
     return true;
+  }
+
+  ping(): void {
+    this.socket.ping();
+  }
+
+  terminate(): void {
+    this.socket.terminate();
+  }
+
+  bytesReceived(): number {
+    return this.tcp.bytesRead;
   }
 
   replaced(): void {
@@ -155,7 +169,7 @@ interface Shared {
 export async function signaling(app: FastifyInstance, options: SignalingOptions): Promise<void> {
   const { rooms, metrics } = options;
   const open = options.sockets as OpenSockets<Connection>;
-  const stopHeartbeat = startHeartbeat(() => open, options.heartbeatIntervalMs);
+  const stopHeartbeat = startHeartbeat(() => open.values(), options.heartbeatIntervalMs);
   const turnCredentials = options.turn ? createTurnCredentials(options.turn, () => Date.now()) : null;
   const socketsPerIp = createConnectionCounter(options.maxSocketsPerIp);
   const shared: Shared = {
@@ -261,7 +275,7 @@ export async function signaling(app: FastifyInstance, options: SignalingOptions)
     }
     addressOf.delete(tcp);
     tcp.off('close', releaseAddress);
-    const connection = new Connection(socket, ip, request.id, shared);
+    const connection = new Connection(socket, tcp, ip, request.id, shared);
     open.add(socket, connection);
     // Listeners go on before anything can await, so no frame is missed.
     socket.removeAllListeners('error');

@@ -74,6 +74,20 @@ describe('heartbeat', () => {
     await once(alive.ws, 'ping', { signal: AbortSignal.timeout(WAIT_MS) });
     expect(alive.ws.readyState).toBe(alive.ws.OPEN);
   });
+
+  it('keeps a socket that sends frames between the pings, even one that never answers them', async () => {
+    const server = await startServer({ heartbeatIntervalMs: 50 });
+    const chatty = await server.connect({ autoPong: false });
+    await chatty.join('room-1');
+
+    // Alone in the room, so each CANDIDATE is answered with an ERROR; it is the frame that counts.
+    for (let ping = 0; ping < 4; ping += 1) {
+      await once(chatty.ws, 'ping', { signal: AbortSignal.timeout(WAIT_MS) });
+      chatty.send({ message_type: 'CANDIDATE', content: null });
+      expect((await chatty.next('ERROR')).content.code).toBe('UNKNOWN_PEER');
+    }
+    expect(chatty.ws.readyState).toBe(chatty.ws.OPEN);
+  });
 });
 
 describe('HTTP', () => {
