@@ -1,5 +1,14 @@
-/** The floor relay as a process of its own: `node --import tsx bench/floorRelayProcess.ts <port>`. */
-import { startFloorRelay } from './floorRelay.js';
+/**
+ * A floor relay as a process of its own: `node --import tsx bench/floorRelayProcess.ts <port>`
+ * for the one on `ws` alone, `… <port> fastify` for the one behind Fastify.
+ */
+import { startFastifyFloorRelay, startFloorRelay } from './floorRelay.js';
 
-const server = startFloorRelay(Number(process.argv[2]));
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+const port = Number(process.argv[2]);
+if (process.argv[3] === 'fastify') {
+  const app = await startFastifyFloorRelay(port);
+  process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+} else {
+  const server = startFloorRelay(port);
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+}

@@ -1,6 +1,8 @@
 /**
  * Relay benchmark: R rooms of two sockets relaying offer/answer/candidate rounds, against
  *   - floor:     a bare `ws` relay with no validation (bench/floorRelay.ts),
+ *   - floor on Fastify: the same relay as a route of Fastify and @fastify/websocket, the stack
+ *                this server is built on, with nothing else: what the framework costs,
  *   - PeerJS:    PeerJS's signaling server (the `peer` package), the yardstick of the issue,
  *   - one node:  this server (dist/server/main.js), in memory,
  *   - two nodes: two of its processes sharing rooms through a real redis-server, each room's
@@ -88,6 +90,15 @@ const targets: Target[] = [
     async start() {
       const port = await freePort();
       const { child, url } = await launch(['--import', 'tsx', floorTs, String(port)], port);
+      return { urls: [url, url], pids: [child.pid!], stop: () => stopChild(child, 'SIGKILL') };
+    },
+  },
+  {
+    name: 'floor on Fastify',
+    protocol: peerCallProtocol,
+    async start() {
+      const port = await freePort();
+      const { child, url } = await launch(['--import', 'tsx', floorTs, String(port), 'fastify'], port);
       return { urls: [url, url], pids: [child.pid!], stop: () => stopChild(child, 'SIGKILL') };
     },
   },
@@ -303,9 +314,7 @@ async function main() {
   console.log(`| figure | ${results.map(([name]) => name).join(' | ')} |`);
   console.log(`| --- |${results.map(() => ' --- |').join('')}`);
   for (const [label, format] of rows) console.log(`| ${label} | ${results.map(([, figures]) => format(figures)).join(' | ')} |`);
-  const peerJs = results[1]![1];
-  const one = results[2]![1];
-  const two = results[3]![1];
+  const [, fastifyFloor, peerJs, one, two] = results.map(([, figures]) => figures) as [Figures, Figures, Figures, Figures, Figures];
   const over = (x: number, y: number) => x / y;
   const minus = (x: number, y: number) => x - y;
   const listed = (each: number[], digits: number, unit: string) => each.map((value) => `${fixed(value, digits)}${unit}`).join(', ');
@@ -319,12 +328,15 @@ async function main() {
   console.log(
     `one node against PeerJS, memory per idle socket: ${memoryRatios(one, (f) => f.idleBytes)} (from a cold start: ${memoryRatios(one, (f) => f.coldBytes)})`,
   );
-  const compared = results[4]?.[1];
+  console.log(
+    `one node against the floor on Fastify, memory per idle socket: ${IDLE.map((count, n) => `${fixed((one.idleBytes[n] ?? NaN) / (fastifyFloor.idleBytes[n] ?? NaN), 2)}x at ${count}`).join(', ')}; PeerJS against it: ${IDLE.map((count, n) => `${fixed((peerJs.idleBytes[n] ?? NaN) / (fastifyFloor.idleBytes[n] ?? NaN), 2)}x at ${count}`).join(', ')}`,
+  );
+  const compared = results[5]?.[1];
   if (compared) {
     const before = (phases: (f: Figures) => Phase[]) => paired(phases(compared), phases(peerJs), (p) => p.cpuPerMessage, over);
     const [closedBefore, pacedBefore] = [before((f) => f.closed), before((f) => f.paced)];
     console.log(
-      `${results[4]![0]} against PeerJS, CPU per message: ${fixed(closedBefore.median, 2)}x closed loop (rounds: ${listed(closedBefore.each, 2, 'x')}), ${fixed(pacedBefore.median, 2)}x paced (rounds: ${listed(pacedBefore.each, 2, 'x')}); ` +
+      `${results[5]![0]} against PeerJS, CPU per message: ${fixed(closedBefore.median, 2)}x closed loop (rounds: ${listed(closedBefore.each, 2, 'x')}), ${fixed(pacedBefore.median, 2)}x paced (rounds: ${listed(pacedBefore.each, 2, 'x')}); ` +
         `memory per idle socket ${memoryRatios(compared, (f) => f.idleBytes)} (from a cold start: ${memoryRatios(compared, (f) => f.coldBytes)})`,
     );
   }

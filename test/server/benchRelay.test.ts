@@ -4,7 +4,7 @@
  * the paced load count what arrives, and the process figures come from /proc.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFloorRelay } from '../../bench/floorRelay.js';
+import { startFastifyFloorRelay, startFloorRelay } from '../../bench/floorRelay.js';
 import { cpuMicros, rssBytes } from '../../bench/processStats.js';
 import { closeAll as closeSockets, closedLoop, openIdle, openPairs, paced, peerCallProtocol as protocol, peerJsProtocol, percentile } from '../../bench/relayLoad.js';
 import type { Server } from 'node:http';
@@ -27,10 +27,17 @@ async function floor(): Promise<string> {
   return `ws://127.0.0.1:${port}/ws`;
 }
 
+async function fastifyFloor(): Promise<string> {
+  const port = await freePort();
+  const app = await startFastifyFloorRelay(port);
+  cleanups.push(() => app.close());
+  return `ws://127.0.0.1:${port}/ws`;
+}
+
 describe('relay benchmark pieces', () => {
-  it('relays closed-loop rounds through the floor and through this server, every message timed', async () => {
+  it('relays closed-loop rounds through both floors and through this server, every message timed', async () => {
     const server = await startServer({ rateLimitBurst: 100_000, rateLimitPerSecond: 100_000 });
-    for (const url of [await floor(), server.url]) {
+    for (const url of [await floor(), await fastifyFloor(), server.url]) {
       const pairs = await openPairs(protocol, url, url, 2, 'bench-test');
       const sockets = pairs.flatMap((pair) => [pair.a, pair.b]);
       cleanups.push(() => closeSockets(sockets));
