@@ -324,12 +324,13 @@ async function main() {
   const latencyClosed = paired(two.closed, one.closed, (p) => p.p50, minus);
   console.log('');
   console.log(`one node against PeerJS, CPU per message: ${fixed(cpuClosed.median, 2)}x closed loop (rounds: ${listed(cpuClosed.each, 2, 'x')}), ${fixed(cpuPaced.median, 2)}x paced (rounds: ${listed(cpuPaced.each, 2, 'x')})`);
-  const memoryRatios = (f: Figures, pick: (f: Figures) => number[]) => IDLE.map((count, n) => `${fixed((pick(f)[n] ?? NaN) / (pick(peerJs)[n] ?? NaN), 2)}x at ${count}`).join(', ');
+  const memoryRatios = (f: Figures, pick: (f: Figures) => number[], base = peerJs) =>
+    IDLE.map((count, n) => `${fixed((pick(f)[n] ?? NaN) / (pick(base)[n] ?? NaN), 2)}x at ${count}`).join(', ');
   console.log(
     `one node against PeerJS, memory per idle socket: ${memoryRatios(one, (f) => f.idleBytes)} (from a cold start: ${memoryRatios(one, (f) => f.coldBytes)})`,
   );
   console.log(
-    `one node against the floor on Fastify, memory per idle socket: ${IDLE.map((count, n) => `${fixed((one.idleBytes[n] ?? NaN) / (fastifyFloor.idleBytes[n] ?? NaN), 2)}x at ${count}`).join(', ')}; PeerJS against it: ${IDLE.map((count, n) => `${fixed((peerJs.idleBytes[n] ?? NaN) / (fastifyFloor.idleBytes[n] ?? NaN), 2)}x at ${count}`).join(', ')}`,
+    `one node against the floor on Fastify, memory per idle socket: ${memoryRatios(one, (f) => f.idleBytes, fastifyFloor)}; PeerJS against it: ${memoryRatios(peerJs, (f) => f.idleBytes, fastifyFloor)}`,
   );
   const compared = results[5]?.[1];
   if (compared) {
