@@ -11,7 +11,8 @@
  * per room), then paced (BENCH_RATE messages a second offered in all), in BENCH_ROUNDS rounds:
  * every round measures every server, one after the other, so that the machine's load, which
  * comes and goes, weighs on all of them alike; each figure is the median of its rounds, and the
- * comparisons are medians of the rounds' own ratios. Then idle joined sockets (5,000 and 10,000)
+ * comparisons are medians of the rounds' own ratios. After the rounds, every server's CPU while
+ * its rooms sit joined and silent (BENCH_IDLE_CPU_SECONDS, all at once). Then idle joined sockets (5,000 and 10,000)
  * on fresh processes, for the memory each one costs: BENCH_MEMORY_RUNS processes of each server,
  * taking turns like the rounds, and the median of them. Each process first joins and closes
  * BENCH_WARM sockets, so that what the first joins cost once (compiling the join path, the first
@@ -20,7 +21,8 @@
  * resident memory come from /proc.
  *
  *   npm run bench:relay   (BENCH_ROOMS=20 BENCH_SECONDS=4 BENCH_RATE=2000 BENCH_ROUNDS=5
- *                          BENCH_IDLE=5000,10000 BENCH_MEMORY_RUNS=3 BENCH_WARM=200)
+ *                          BENCH_IDLE=5000,10000 BENCH_MEMORY_RUNS=3 BENCH_WARM=200
+ *                          BENCH_IDLE_CPU_SECONDS=30)
  *
  * BENCH_COMPARE_SERVER=<dir> adds another build's server (<dir>/server/main.js, e.g. a copy of
  * an older dist/) as one more node in the same run, for before/after figures.
@@ -42,6 +44,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const IDLE = (process.env.BENCH_IDLE ?? '5000,10000').split(',').map(Number);
 const MEMORY_RUNS = Number(process.env.BENCH_MEMORY_RUNS ?? 3);
 const WARM = Number(process.env.BENCH_WARM ?? 200);
+const IDLE_CPU_SECONDS = Number(process.env.BENCH_IDLE_CPU_SECONDS ?? 30);
 
 const mainJs = fileURLToPath(new URL('../dist/server/main.js', import.meta.url));
 const floorTs = fileURLToPath(new URL('./floorRelayProcess.ts', import.meta.url));
@@ -170,6 +173,8 @@ interface Phase {
 interface Figures {
   closed: Phase[];
   paced: Phase[];
+  /** Server CPU while the rooms sit joined and silent after the rounds, in ms a second. */
+  idleCpuMsPerSecond: number;
   /** Bytes per idle socket at each IDLE count, after the warm-up (median of the processes). */
   idleBytes: number[];
   /** The same, counted from before the warm-up. */
@@ -197,7 +202,7 @@ async function measure(run: Running, helper: number | undefined, load: () => Pro
 }
 
 /** Every target running at once, each with its rooms; the rounds take turns between them. */
-async function relayRounds(): Promise<Array<Pick<Figures, 'closed' | 'paced'>>> {
+async function relayRounds(): Promise<Array<Pick<Figures, 'closed' | 'paced' | 'idleCpuMsPerSecond'>>> {
   const running: Array<{ target: Target; run: Running; pairs: Pair[] }> = [];
   try {
     for (const target of targets) {
@@ -215,7 +220,14 @@ async function relayRounds(): Promise<Array<Pick<Figures, 'closed' | 'paced'>>> 
         figures[n]!.paced.push(await measure(run, target.helperPid?.(), () => paced(target.protocol, pairs, RATE, SECONDS * 1000)));
       }
     }
-    return figures;
+    // Then every server at once with its rooms still joined and nothing sent: what a node costs
+    // between calls (timers, heartbeats). Once the load has stopped, a few seconds for the
+    // collections it leaves behind.
+    await settle(5_000);
+    const before = await Promise.all(running.map(({ run }) => cpuOf(run.pids)));
+    await settle(IDLE_CPU_SECONDS * 1000);
+    const after = await Promise.all(running.map(({ run }) => cpuOf(run.pids)));
+    return figures.map((f, n) => ({ ...f, idleCpuMsPerSecond: (after[n]! - before[n]!) / 1000 / IDLE_CPU_SECONDS }));
   } finally {
     for (const { run, pairs } of running.reverse()) {
       await closeAll(pairs.flatMap((pair) => [pair.a, pair.b]));
@@ -303,6 +315,7 @@ async function main() {
     [`paced ${RATE}/s: delivered msg/s`, (f: Figures) => fixed(med(f.paced, (p) => p.rate), 0)],
     [`paced ${RATE}/s: server CPU µs/msg`, (f: Figures) => ratio(med(f.paced, (p) => p.cpuPerMessage), med(floor.paced, (p) => p.cpuPerMessage))],
     [`paced ${RATE}/s: latency p50 / p99 ms`, (f: Figures) => `${fixed(med(f.paced, (p) => p.p50), 2)} / ${fixed(med(f.paced, (p) => p.p99), 2)}`],
+    [`idle, ${ROOMS * 2} joined sockets: server CPU ms/s`, (f: Figures) => fixed(f.idleCpuMsPerSecond, 2)],
     ['Redis CPU µs/msg (closed loop)', (f: Figures) => (med(f.closed, (p) => p.helperPerMessage) > 0 ? fixed(med(f.closed, (p) => p.helperPerMessage)) : '-')],
     ...IDLE.map((count, n) => [`memory per idle joined socket, ${count} (KB)`, (f: Figures) => ratio((f.idleBytes[n] ?? NaN) / 1024, (floor.idleBytes[n] ?? NaN) / 1024)] as const),
     ...IDLE.map((count, n) => [`… from a cold start, ${count} (KB)`, (f: Figures) => ratio((f.coldBytes[n] ?? NaN) / 1024, (floor.coldBytes[n] ?? NaN) / 1024)] as const),
@@ -324,6 +337,7 @@ async function main() {
   const latencyClosed = paired(two.closed, one.closed, (p) => p.p50, minus);
   console.log('');
   console.log(`one node against PeerJS, CPU per message: ${fixed(cpuClosed.median, 2)}x closed loop (rounds: ${listed(cpuClosed.each, 2, 'x')}), ${fixed(cpuPaced.median, 2)}x paced (rounds: ${listed(cpuPaced.each, 2, 'x')})`);
+  console.log(`idle, ${ROOMS * 2} joined sockets, server CPU: one node ${fixed(one.idleCpuMsPerSecond, 2)} ms/s, PeerJS ${fixed(peerJs.idleCpuMsPerSecond, 2)} ms/s (over ${IDLE_CPU_SECONDS} s)`);
   const memoryRatios = (f: Figures, pick: (f: Figures) => number[], base = peerJs) =>
     IDLE.map((count, n) => `${fixed((pick(f)[n] ?? NaN) / (pick(base)[n] ?? NaN), 2)}x at ${count}`).join(', ');
   console.log(

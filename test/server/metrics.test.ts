@@ -2,6 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, pair, startServer, waitUntil, type TestServer } from './helpers.js';
 import { startRedis, type RedisServer } from './support/redisServer.js';
+import { EVENT_LOOP_SAMPLE_MS } from '../../src/server/metrics.js';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -76,6 +77,23 @@ describe('GET /metrics', () => {
     expect(after.values.get('peercall_errors_total{code="RATE_LIMITED"}')).toBeGreaterThanOrEqual(1);
     expect(after.values.get('peercall_open_sockets')).toBe(1);
     expect(after.values.get('peercall_peers')).toBe(1);
+  });
+
+  it('shows a stalled event loop in the process figures', async () => {
+    const server = await startServer();
+    // The first scrape starts the delay figures afresh (prom-client resets them at each one).
+    const before = await scrape(server);
+    expect(before.values.get('nodejs_eventloop_lag_max_seconds')).toBeLessThan(0.3);
+    // A delay is measured from one sample to the next, and a reset forgets the last sample.
+    await new Promise((resolve) => setTimeout(resolve, 2 * EVENT_LOOP_SAMPLE_MS));
+    // Stall this process (the server runs in it) for 400 ms: a handler that blocks every call.
+    const stalledUntil = Date.now() + 400;
+    while (Date.now() < stalledUntil) {
+      // busy on purpose
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2 * EVENT_LOOP_SAMPLE_MS));
+    const after = await scrape(server);
+    expect(after.values.get('nodejs_eventloop_lag_max_seconds')).toBeGreaterThanOrEqual(0.3);
   });
 
   it('shows the Redis round trip, and deployment-wide rooms, on a node that shares them', async () => {
