@@ -12,9 +12,10 @@
  * every round measures every server, one after the other, so that the machine's load, which
  * comes and goes, weighs on all of them alike; each figure is the median of its rounds, and the
  * comparisons are medians of the rounds' own ratios. After the rounds, every server's CPU while
- * its rooms sit joined and silent (BENCH_IDLE_CPU_SECONDS, all at once). Then idle joined sockets (5,000 and 10,000)
- * on fresh processes, for the memory each one costs: BENCH_MEMORY_RUNS processes of each server,
- * taking turns like the rounds, and the median of them. Each process first joins and closes
+ * its rooms sit joined and silent (BENCH_IDLE_CPU_SECONDS, all at once). Then idle joined
+ * sockets (5,000 and 10,000) on fresh processes, for the memory each one costs:
+ * BENCH_MEMORY_RUNS processes of each server, taking turns like the rounds, and the median of
+ * them. Each process first joins and closes
  * BENCH_WARM sockets, so that what the first joins cost once (compiling the join path, the first
  * pages of each heap space) is not counted per socket; the figure from before that warm-up is
  * shown too ("from a cold start"). Servers run as their own processes; their CPU time and

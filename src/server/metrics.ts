@@ -21,9 +21,9 @@ export interface SignalingMetrics {
 
 export function createSignalingMetrics(): SignalingMetrics {
   const registry = new Registry();
-  // The event-loop delay is sampled every 100 ms, not prom-client's default 10 ms: that timer
-  // alone woke an idle node some 200 times a second (about 1% of a core for nothing), and a
-  // scrape every few seconds still gets tens of samples.
+  // Not prom-client's default of 10 ms: that sampling timer alone woke an idle node some 200
+  // times a second (about 1% of a core for nothing), and a scrape every few seconds still gets
+  // tens of samples at EVENT_LOOP_SAMPLE_MS.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   let sources: Parameters<SignalingMetrics['watch']>[0] = { openSockets: () => 0, counts: async () => ({ rooms: 0, peers: 0 }) };
 
