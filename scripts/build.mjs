@@ -19,8 +19,11 @@ const client = {
 
 const server = {
   entryPoints: ['src/server/main.ts'],
-  outfile: 'dist/server/main.js',
+  outdir: 'dist/server',
   bundle: true,
+  // A module imported with import() gets a file of its own, with its packages: a single node
+  // never loads the Redis client.
+  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',

@@ -69,7 +69,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   // The https server answers the same requests as the http one; nothing here depends on which.
   const app = (options.tls ? Fastify({ ...common, https: options.tls }) : Fastify(common)) as FastifyInstance;
   const metrics = createSignalingMetrics();
-  const rooms = options.rooms ?? createRoomStore(options, app.log, metrics.store);
+  const rooms = options.rooms ?? (await createRoomStore(options, app.log, metrics.store));
   const sockets = new OpenSockets();
   app.decorate('signalingSockets', sockets);
 

@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { DEFAULTS } from './defaults.js';
 import { createMemoryRoomStore } from './memoryRoomStore.js';
-import { createRedisRoomStore } from './redisRoomStore.js';
 import type { RoomStore, StoreEvents } from './roomStore.js';
 
 export interface RoomStoreSettings {
@@ -23,7 +22,7 @@ const MAX_QUEUED_CHARS_PER_SEAT = 1_000_000;
 // 192 random bits: a token cannot be guessed, only handed out in a WELCOME.
 const newResumeToken = () => randomBytes(24).toString('base64url');
 
-export function createRoomStore(settings: RoomStoreSettings, log: FastifyBaseLogger, events?: StoreEvents): RoomStore {
+export async function createRoomStore(settings: RoomStoreSettings, log: FastifyBaseLogger, events?: StoreEvents): Promise<RoomStore> {
   const common = {
     capacity: settings.roomCapacity ?? DEFAULTS.roomCapacity,
     graceMs: settings.resumeGraceMs ?? DEFAULTS.resumeGraceMs,
@@ -33,5 +32,7 @@ export function createRoomStore(settings: RoomStoreSettings, log: FastifyBaseLog
     ...(events ? { events } : {}),
   };
   if (settings.redisUrl === undefined) return createMemoryRoomStore(common);
+  // Loaded only here: a single node has no use for a Redis client (about 1 MB of heap).
+  const { createRedisRoomStore } = await import('./redisRoomStore.js');
   return createRedisRoomStore({ ...common, url: settings.redisUrl, log });
 }

@@ -159,7 +159,7 @@ describe('behind a reverse proxy', () => {
 
 describe('new rooms per address', () => {
   it('refuses a JOIN that would create one room too many with RATE_LIMITED, and it takes no seat', async () => {
-    const rooms = createRoomStore({}, silentLog);
+    const rooms = await createRoomStore({}, silentLog);
     const server = await startServer({ maxNewRoomsPerIp: 3, rooms });
     const clients = await Promise.all([1, 2, 3, 4].map(() => server.connect()));
     for (const [n, client] of clients.slice(0, 3).entries()) await client.join(`room-${n}`);

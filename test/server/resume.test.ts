@@ -238,7 +238,7 @@ describe('shutdown', () => {
       cleared.add(timer);
       realClearTimeout(timer);
     });
-    const rooms = createRoomStore({ resumeGraceMs: graceMs }, silentLog);
+    const rooms = await createRoomStore({ resumeGraceMs: graceMs }, silentLog);
     const server = await startServer({ resumeGraceMs: graceMs, rooms });
     const clients = [await server.connect(), await server.connect(), await server.connect()];
     for (const [n, client] of clients.entries()) await client.join(`room-${n}`);
