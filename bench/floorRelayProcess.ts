@@ -1,6 +1,7 @@
 /**
- * A floor relay as a process of its own: `node --import tsx bench/floorRelayProcess.ts <port>`
- * for the one on `ws` alone, `… <port> fastify` for the one behind Fastify.
+ * A floor relay as a process of its own: `node dist/bench/floorRelayProcess.mjs <port>`
+ * for the one on `ws` alone, `… <port> fastify` for the one behind Fastify (built by
+ * bench/compiledProcesses.ts).
  */
 import { startFastifyFloorRelay, startFloorRelay } from './floorRelay.js';
 

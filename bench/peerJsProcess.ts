@@ -1,6 +1,7 @@
 /**
  * PeerJS's signaling server (the `peer` package), as the benchmark's yardstick:
- * `node --import tsx bench/peerJsProcess.ts <port>`; its socket is at ws://127.0.0.1:<port>/peerjs.
+ * `node dist/bench/peerJsProcess.mjs <port>`; its socket is at ws://127.0.0.1:<port>/peerjs
+ * (built by bench/compiledProcesses.ts).
  */
 import { PeerServer } from 'peer';
 

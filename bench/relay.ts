@@ -18,8 +18,10 @@
  * them. Each process first joins and closes
  * BENCH_WARM sockets, so that what the first joins cost once (compiling the join path, the first
  * pages of each heap space) is not counted per socket; the figure from before that warm-up is
- * shown too ("from a cold start"). Servers run as their own processes; their CPU time and
- * resident memory come from /proc.
+ * shown too ("from a cold start"), and so is each process's whole resident memory, which counts
+ * what a server holds before its first socket. Servers run as their own processes on plain node
+ * (the others compiled by bench/compiledProcesses.ts); their CPU time and resident memory come
+ * from /proc.
  *
  *   npm run bench:relay   (BENCH_ROOMS=20 BENCH_SECONDS=4 BENCH_RATE=2000 BENCH_ROUNDS=5
  *                          BENCH_IDLE=5000,10000 BENCH_MEMORY_RUNS=3 BENCH_WARM=200
@@ -35,6 +37,7 @@ import { freePort } from '../test/support/freePort.js';
 import { startRedis, type RedisServer } from '../test/server/support/redisServer.js';
 import { stopChild } from '../test/server/support/stopChild.js';
 import { removeOwn } from '../test/support/testResources.js';
+import { compileProcesses, type CompiledProcess } from './compiledProcesses.js';
 import { cpuMicros, rssBytes } from './processStats.js';
 import { closeAll, closedLoop, IDLE_SETTLE_MS, openIdle, openPairs, openSocket, paced, peerCallProtocol, peerJsProtocol, percentile, type LoadResult, type Pair, type Protocol } from './relayLoad.js';
 
@@ -48,8 +51,9 @@ const WARM = Number(process.env.BENCH_WARM ?? 200);
 const IDLE_CPU_SECONDS = Number(process.env.BENCH_IDLE_CPU_SECONDS ?? 30);
 
 const mainJs = fileURLToPath(new URL('../dist/server/main.js', import.meta.url));
-const floorTs = fileURLToPath(new URL('./floorRelayProcess.ts', import.meta.url));
-const peerJsTs = fileURLToPath(new URL('./peerJsProcess.ts', import.meta.url));
+// Built once, on first use: the other servers run on plain node, as this one does.
+let compiled: ReturnType<typeof compileProcesses> | undefined;
+const compiledProcess = async (name: CompiledProcess) => (await (compiled ??= compileProcesses()))[name];
 // The limits are for people, not for a benchmark's sockets from one address.
 const UNLIMITED = { RATE_LIMIT_BURST: '100000', RATE_LIMIT_PER_SECOND: '100000', MAX_SOCKETS_PER_IP: '100000', MAX_NEW_ROOMS_PER_IP: '100000', LOG_LEVEL: 'warn' };
 
@@ -93,7 +97,7 @@ const targets: Target[] = [
     protocol: peerCallProtocol,
     async start() {
       const port = await freePort();
-      const { child, url } = await launch(['--import', 'tsx', floorTs, String(port)], port);
+      const { child, url } = await launch([await compiledProcess('floorRelayProcess'), String(port)], port);
       return { urls: [url, url], pids: [child.pid!], stop: () => stopChild(child, 'SIGKILL') };
     },
   },
@@ -102,7 +106,7 @@ const targets: Target[] = [
     protocol: peerCallProtocol,
     async start() {
       const port = await freePort();
-      const { child, url } = await launch(['--import', 'tsx', floorTs, String(port), 'fastify'], port);
+      const { child, url } = await launch([await compiledProcess('floorRelayProcess'), String(port), 'fastify'], port);
       return { urls: [url, url], pids: [child.pid!], stop: () => stopChild(child, 'SIGKILL') };
     },
   },
@@ -111,7 +115,7 @@ const targets: Target[] = [
     protocol: peerJsProtocol,
     async start() {
       const port = await freePort();
-      const { child, url } = await launch(['--import', 'tsx', peerJsTs, String(port)], port, {}, '/peerjs');
+      const { child, url } = await launch([await compiledProcess('peerJsProcess'), String(port)], port, {}, '/peerjs');
       return { urls: [url, url], pids: [child.pid!], stop: () => stopChild(child, 'SIGKILL') };
     },
   },
@@ -180,11 +184,14 @@ interface Figures {
   idleBytes: number[];
   /** The same, counted from before the warm-up. */
   coldBytes: number[];
+  /** The server's whole resident memory at each IDLE count: what a host must have for them. */
+  residentBytes: number[];
 }
 
 interface IdleMemory {
   idleBytes: number[];
   coldBytes: number[];
+  residentBytes: number[];
 }
 
 async function measure(run: Running, helper: number | undefined, load: () => Promise<LoadResult>): Promise<Phase> {
@@ -249,13 +256,14 @@ async function idleMemory(target: Target): Promise<IdleMemory> {
     }
     const base = await rssOf(run.pids);
     const idle: Awaited<ReturnType<typeof openIdle>> = [];
-    const memory: IdleMemory = { idleBytes: [], coldBytes: [] };
+    const memory: IdleMemory = { idleBytes: [], coldBytes: [], residentBytes: [] };
     for (const count of IDLE) {
       idle.push(...(await openIdle(target.protocol, run.urls, count - idle.length, `idle-${idle.length}`)));
       await settle(IDLE_SETTLE_MS);
       const rss = await rssOf(run.pids);
       memory.idleBytes.push((rss - base) / count);
       memory.coldBytes.push((rss - cold) / count);
+      memory.residentBytes.push(rss);
     }
     await closeAll(idle);
     return memory;
@@ -274,7 +282,11 @@ async function idleMemoryRuns(): Promise<IdleMemory[]> {
     }
   }
   const each = (memories: IdleMemory[], pick: (memory: IdleMemory) => number[]) => IDLE.map((_, i) => median(memories.map((memory) => pick(memory)[i] ?? NaN)));
-  return runs.map((memories) => ({ idleBytes: each(memories, (m) => m.idleBytes), coldBytes: each(memories, (m) => m.coldBytes) }));
+  return runs.map((memories) => ({
+    idleBytes: each(memories, (m) => m.idleBytes),
+    coldBytes: each(memories, (m) => m.coldBytes),
+    residentBytes: each(memories, (m) => m.residentBytes),
+  }));
 }
 
 const median = (values: readonly number[]): number => {
@@ -323,6 +335,9 @@ async function main() {
     // The slope between the two counts: what one more socket costs, without the fixed growth
     // (V8's young generation, code) that the first thousand sockets bring.
     ...(IDLE.length >= 2 ? [[`memory per added socket, ${IDLE[0]} → ${IDLE.at(-1)} (KB)`, (f: Figures) => ratio(marginal(f) / 1024, marginal(floor) / 1024)] as const] : []),
+    // The whole process, start-up included: a per-socket figure counts none of what a server
+    // holds before its first socket, and so favours one that starts big.
+    ...IDLE.map((count, n) => [`resident memory with ${count} idle joined sockets (MB)`, (f: Figures) => ratio((f.residentBytes[n] ?? NaN) / 2 ** 20, (floor.residentBytes[n] ?? NaN) / 2 ** 20)] as const),
   ] as const;
   console.log('');
   console.log(`| figure | ${results.map(([name]) => name).join(' | ')} |`);
@@ -344,6 +359,7 @@ async function main() {
   console.log(
     `one node against PeerJS, memory per idle socket: ${memoryRatios(one, (f) => f.idleBytes)} (from a cold start: ${memoryRatios(one, (f) => f.coldBytes)})`,
   );
+  console.log(`one node against PeerJS, resident memory with the idle sockets: ${memoryRatios(one, (f) => f.residentBytes)}`);
   console.log(
     `one node against the floor on Fastify, memory per idle socket: ${memoryRatios(one, (f) => f.idleBytes, fastifyFloor)}; PeerJS against it: ${memoryRatios(peerJs, (f) => f.idleBytes, fastifyFloor)}`,
   );
