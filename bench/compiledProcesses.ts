@@ -7,15 +7,17 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
-const entries = { floorRelayProcess: 'floorRelayProcess.ts', peerJsProcess: 'peerJsProcess.ts' } as const;
+const PROCESSES = ['floorRelayProcess', 'peerJsProcess'] as const;
 
-export type CompiledProcess = keyof typeof entries;
+export type CompiledProcess = (typeof PROCESSES)[number];
 
-/** Builds every entry; returns the path of each compiled file, to hand to `node`. */
-export async function compileProcesses(): Promise<Record<CompiledProcess, string>> {
-  const outdir = fileURLToPath(new URL('../dist/bench', import.meta.url));
-  await build({
-    entryPoints: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, fileURLToPath(new URL(`./${file}`, import.meta.url))])),
+const outdir = fileURLToPath(new URL('../dist/bench', import.meta.url));
+let built: Promise<unknown> | undefined;
+
+/** The compiled file of bench/<name>.ts, to hand to `node`; every entry is built once, on first use. */
+export async function compiledProcess(name: CompiledProcess): Promise<string> {
+  built ??= build({
+    entryPoints: PROCESSES.map((entry) => fileURLToPath(new URL(`./${entry}.ts`, import.meta.url))),
     outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -26,5 +28,6 @@ export async function compileProcesses(): Promise<Record<CompiledProcess, string
     target: 'node20',
     logLevel: 'warning',
   });
-  return { floorRelayProcess: `${outdir}/floorRelayProcess.mjs`, peerJsProcess: `${outdir}/peerJsProcess.mjs` };
+  await built;
+  return `${outdir}/${name}.mjs`;
 }

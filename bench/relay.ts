@@ -37,7 +37,7 @@ import { freePort } from '../test/support/freePort.js';
 import { startRedis, type RedisServer } from '../test/server/support/redisServer.js';
 import { stopChild } from '../test/server/support/stopChild.js';
 import { removeOwn } from '../test/support/testResources.js';
-import { compileProcesses, type CompiledProcess } from './compiledProcesses.js';
+import { compiledProcess } from './compiledProcesses.js';
 import { cpuMicros, rssBytes } from './processStats.js';
 import { closeAll, closedLoop, IDLE_SETTLE_MS, openIdle, openPairs, openSocket, paced, peerCallProtocol, peerJsProtocol, percentile, type LoadResult, type Pair, type Protocol } from './relayLoad.js';
 
@@ -51,9 +51,6 @@ const WARM = Number(process.env.BENCH_WARM ?? 200);
 const IDLE_CPU_SECONDS = Number(process.env.BENCH_IDLE_CPU_SECONDS ?? 30);
 
 const mainJs = fileURLToPath(new URL('../dist/server/main.js', import.meta.url));
-// Built once, on first use: the other servers run on plain node, as this one does.
-let compiled: ReturnType<typeof compileProcesses> | undefined;
-const compiledProcess = async (name: CompiledProcess) => (await (compiled ??= compileProcesses()))[name];
 // The limits are for people, not for a benchmark's sockets from one address.
 const UNLIMITED = { RATE_LIMIT_BURST: '100000', RATE_LIMIT_PER_SECOND: '100000', MAX_SOCKETS_PER_IP: '100000', MAX_NEW_ROOMS_PER_IP: '100000', LOG_LEVEL: 'warn' };
 
@@ -175,11 +172,7 @@ interface Phase {
   p99: number;
 }
 
-interface Figures {
-  closed: Phase[];
-  paced: Phase[];
-  /** Server CPU while the rooms sit joined and silent after the rounds, in ms a second. */
-  idleCpuMsPerSecond: number;
+interface IdleMemory {
   /** Bytes per idle socket at each IDLE count, after the warm-up (median of the processes). */
   idleBytes: number[];
   /** The same, counted from before the warm-up. */
@@ -188,10 +181,11 @@ interface Figures {
   residentBytes: number[];
 }
 
-interface IdleMemory {
-  idleBytes: number[];
-  coldBytes: number[];
-  residentBytes: number[];
+interface Figures extends IdleMemory {
+  closed: Phase[];
+  paced: Phase[];
+  /** Server CPU while the rooms sit joined and silent after the rounds, in ms a second. */
+  idleCpuMsPerSecond: number;
 }
 
 async function measure(run: Running, helper: number | undefined, load: () => Promise<LoadResult>): Promise<Phase> {

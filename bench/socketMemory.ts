@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/freePort.js';
 import { startRedis, type RedisServer } from '../test/server/support/redisServer.js';
 import { removeOwn } from '../test/support/testResources.js';
-import { compileProcesses } from './compiledProcesses.js';
+import { compiledProcess } from './compiledProcesses.js';
 import { rssBytes } from './processStats.js';
 import { closeAll, IDLE_SETTLE_MS, openIdle, openSocket, peerCallProtocol, peerJsProtocol } from './relayLoad.js';
 
@@ -56,7 +56,7 @@ async function main() {
   const port = await freePort();
   try {
     if (process.env.REDIS === '1' && !PEERJS) redis = await startRedis();
-    const server = PEERJS ? [(await compileProcesses()).peerJsProcess, String(port)] : [mainJs];
+    const server = PEERJS ? [await compiledProcess('peerJsProcess'), String(port)] : [mainJs];
     const child = spawn(process.execPath, [`--diagnostic-dir=${dir}`, '--heapsnapshot-signal=SIGUSR2', ...server], {
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', MAX_SOCKETS_PER_IP: '100000', MAX_NEW_ROOMS_PER_IP: '100000', ...(redis ? { REDIS_URL: redis.url } : {}) },
       stdio: ['ignore', 'ignore', 'inherit'],
